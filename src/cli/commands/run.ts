@@ -1,0 +1,35 @@
+import { connect } from '../client.js';
+import type { CommandContext } from '../context.js';
+import { toExitError } from '../error-map.js';
+import { followJob } from '../follow.js';
+import { collectInputs } from '../inputs.js';
+import { InterruptGuard } from '../signals.js';
+import { connectionOptions, followOptions } from './shared.js';
+
+/** `knimectl run WORKFLOW`: start a job, follow it to the end, print outputs, discard it. */
+export default async function run({ args, options, output }: CommandContext): Promise<number> {
+  const workflow = args[0]!;
+  const follow = followOptions(options);
+  const inputs = await collectInputs(options);
+  const client = await connect(connectionOptions(options), output);
+
+  let jobId: string | undefined;
+  const guard = new InterruptGuard(output, () => (jobId ? `job ${jobId}` : `the start of ${workflow}`));
+  try {
+    let handle: Awaited<ReturnType<typeof client.start>>;
+    try {
+      handle = await client.start(workflow, inputs, { signal: guard.signal });
+    } catch (error) {
+      if (guard.received !== undefined) {
+        output.error(`interrupted by ${guard.received} before the job started`);
+        return guard.exitCode;
+      }
+      throw toExitError(error);
+    }
+    jobId = handle.id;
+    output.info(`started job ${handle.id} for ${workflow}`);
+    return await followJob(handle, follow, guard, output);
+  } finally {
+    guard.dispose();
+  }
+}

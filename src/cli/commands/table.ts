@@ -1,0 +1,287 @@
+/**
+ * The command table: names, flags and help of every command. Command modules are imported only
+ * when their command runs, so `--help` and `--version` load neither the library nor a simulator.
+ */
+import { type Command, Option } from 'commander';
+import { addConnectionOptions } from '../connection.js';
+import type { CommandModule } from '../context.js';
+import { exitCodeHelp } from '../exit.js';
+
+/** One command of the table; groups have `subcommands` instead of `load`. */
+export interface CommandEntry {
+  /** Name with positional arguments, as commander expects it, such as `run <workflow>`. */
+  name: string;
+  summary: string;
+  configure?: (command: Command) => void;
+  load?: () => Promise<CommandModule>;
+  subcommands?: CommandEntry[];
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function addInputOptions(command: Command): void {
+  command
+    .option(
+      '--input <NAME=JSON>',
+      'one input as JSON, or NAME=@file.json to read it from a file (repeatable)',
+      collect,
+    )
+    .option('--inputs <@FILE|JSON>', 'all inputs as one JSON object, inline or from @file.json')
+    .option(
+      '--file <NAME=@PATH>',
+      'a file input (Container Input (File)), sent as a multipart part (repeatable)',
+      collect,
+    );
+}
+
+function addFormatOptions(command: Command, withProperties = true): void {
+  const formats = withProperties ? ['human', 'json', 'properties'] : ['human', 'json'];
+  command
+    .option('--json', 'print one JSON document on stdout (same as --format json)')
+    .addOption(
+      new Option('--format <format>', 'output on stdout: human, json or properties (key=value lines)')
+        .choices(formats)
+        .default('human'),
+    );
+}
+
+function addWaitOptions(command: Command): void {
+  command
+    .option(
+      '--timeout <duration>',
+      'overall deadline, such as 90s, 15m or 2h (units ms, s, m, h); the job is cancelled when it passes (default: none)',
+    )
+    .option('--load-timeout <duration>', 'deadline for the job to start executing', '60s')
+    .addOption(
+      new Option(
+        '--discard <policy>',
+        'when to discard the job afterwards: always, never, on-success, on-failure',
+      )
+        .choices(['always', 'never', 'on-success', 'on-failure'])
+        .default('on-success'),
+    )
+    .option('--accept-partial', 'treat EXECUTION_FAILED_WITH_CONTENT as success (default: failure)')
+    .option('--output-dir <dir>', 'write output files (Container Output (File)) into this folder');
+}
+
+const connectionNote = `
+Connection: --server, then KNIME_SERVER_URL, then the profile (--profile, KNIME_PROFILE, or the
+default profile of 'knimectl config'). Password: --password-stdin or --password-file, then
+KNIME_PASSWORD, then the profile. There is no --password flag.
+
+${exitCodeHelp}`;
+
+export const commandTable: CommandEntry[] = [
+  {
+    name: 'run <workflow>',
+    summary: 'run a workflow as a job, wait for it, print its outputs and discard it',
+    configure: (command) => {
+      addConnectionOptions(command);
+      addInputOptions(command);
+      addWaitOptions(command);
+      addFormatOptions(command);
+      command.addHelpText(
+        'after',
+        `
+Examples:
+  knimectl run "/Demo/Hello World" --input name='"Ada"'
+  knimectl run /Reports/Daily --inputs @inputs.json --timeout 30m --json
+  knimectl run /Ingest --file upload=@data.csv --output-dir out/
+${connectionNote}`,
+      );
+    },
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'start <workflow>',
+    summary: 'start a job and print its id without waiting for the result',
+    configure: (command) => {
+      addConnectionOptions(command);
+      addInputOptions(command);
+      command
+        .option('--async', 'return right after the execution request, before the job is seen executing')
+        .option(
+          '--load-timeout <duration>',
+          'deadline for the job to start executing (ignored with --async)',
+          '60s',
+        );
+      addFormatOptions(command, false);
+      command.addHelpText(
+        'after',
+        `
+Prints the job id on stdout. Follow it with 'knimectl wait JOB_ID' or 'knimectl status JOB_ID'.
+Without --async, start waits until the job is executing, so load errors and rejected inputs show
+up as exit codes 1 and 8.
+${connectionNote}`,
+      );
+    },
+    load: () => import('./start.js'),
+  },
+  {
+    name: 'status <jobId>',
+    summary: 'print the state of a job',
+    configure: (command) => {
+      addConnectionOptions(command);
+      addFormatOptions(command);
+    },
+    load: () => import('./status.js'),
+  },
+  {
+    name: 'wait <jobId>',
+    summary: 'wait for a job to finish, then print its outputs like run',
+    configure: (command) => {
+      addConnectionOptions(command);
+      addWaitOptions(command);
+      addFormatOptions(command);
+      command.addHelpText('after', connectionNote);
+    },
+    load: () => import('./wait.js'),
+  },
+  {
+    name: 'cancel <jobId>',
+    summary: 'cancel the execution of a job',
+    configure: (command) => {
+      addConnectionOptions(command);
+      command.option('--discard', 'discard the job after cancelling it');
+    },
+    load: () => import('./cancel.js'),
+  },
+  {
+    name: 'discard <jobId>',
+    summary: 'discard a job (frees its executor memory); a job that no longer exists is a warning',
+    configure: (command) => addConnectionOptions(command),
+    load: () => import('./discard.js'),
+  },
+  {
+    name: 'jobs',
+    summary: 'list jobs, optionally of one workflow or in some states',
+    configure: (command) => {
+      addConnectionOptions(command);
+      command
+        .option('--workflow <path>', 'only jobs of this workflow, such as "/Demo/Hello World"')
+        .option(
+          '--state <state>',
+          'only jobs in this raw state or outcome, such as EXECUTING or failed (repeatable)',
+          collect,
+        );
+      addFormatOptions(command, false);
+    },
+    load: () => import('./jobs.js'),
+  },
+  {
+    name: 'ls [path]',
+    summary: 'list workflows and folders in the repository (default path /)',
+    configure: (command) => {
+      addConnectionOptions(command);
+      command.option('-R, --recursive', 'list the whole tree below the path');
+      addFormatOptions(command, false);
+    },
+    load: () => import('./ls.js'),
+  },
+  {
+    name: 'describe <workflow>',
+    summary: "show a workflow's inputs and outputs with example values",
+    configure: (command) => {
+      addConnectionOptions(command);
+      addFormatOptions(command, false);
+    },
+    load: () => import('./describe.js'),
+  },
+  {
+    name: 'outputs <jobId>',
+    summary: 'print the output values of a finished job, and download its output files',
+    configure: (command) => {
+      addConnectionOptions(command);
+      command.option('--output-dir <dir>', 'write output files (Container Output (File)) into this folder');
+      addFormatOptions(command);
+    },
+    load: () => import('./outputs.js'),
+  },
+  {
+    name: 'simulator',
+    summary: 'serve a local KNIME Server simulator on 127.0.0.1 for tests and demos',
+    configure: (command) => {
+      command
+        .option('--port <number>', 'TCP port on 127.0.0.1; 0 picks a free one', '8080')
+        .option('--workspace <dir>', 'folder of KNIME workflows to serve (default: an empty repository)')
+        .option(
+          '--user <name:password>',
+          'accepted user (repeatable; env KNIME_SIMULATOR_USERS=name:password,…)',
+          collect,
+        )
+        .option('--context-root <path>', 'servlet context before /rest/v4', '/knime')
+        .option(
+          '--time-scale <factor>',
+          'simulated milliseconds per real millisecond (10 runs jobs 10 times faster)',
+          '1',
+        )
+        .option('--faults <file>', 'JSON file with fault-injection rules (latency, 5xx, resets, …)')
+        .option('--seed <number>', 'seed of the fault injection (a seed in the --faults file wins)', '1')
+        .option('--alteryx', 'serve the Alteryx Server API V3 simulator instead')
+        .option('--oozie', 'serve the Oozie Web Services API simulator instead')
+        .option('--config <file>', 'with --alteryx: workflows file; with --oozie: simulator options file');
+      command.addHelpText(
+        'after',
+        `
+Prints the REST root URL (for --server) as its first stdout line, then serves until SIGINT or SIGTERM.`,
+      );
+    },
+    load: () => import('./simulator.js'),
+  },
+  {
+    name: 'config',
+    summary: 'manage connection profiles in $XDG_CONFIG_HOME/knimectl/config.json',
+    subcommands: [
+      {
+        name: 'list',
+        summary: 'list profiles (passwords are never printed)',
+        configure: (command) => addFormatOptions(command, false),
+        load: () => import('./config-list.js'),
+      },
+      {
+        name: 'show <name>',
+        summary: 'show one profile (the password is shown as "(set)")',
+        configure: (command) => addFormatOptions(command, false),
+        load: () => import('./config-show.js'),
+      },
+      {
+        name: 'set <name>',
+        summary: 'create or update a profile',
+        configure: (command) =>
+          command
+            .option('--server <url>', 'KNIME Server URL')
+            .option('--user <name>', 'user name')
+            .option('--password-stdin', 'read the password from standard input and store it (file mode 0600)')
+            .option('--password-file <path>', 'read the password from a file and store it (file mode 0600)')
+            .option('--ca-file <path>', 'PEM file with extra CA certificates')
+            .option(
+              '--unset <key>',
+              'remove a key from the profile: server, user, password or ca-file (repeatable)',
+              collect,
+            )
+            .option('--default', 'make this the default profile'),
+        load: () => import('./config-set.js'),
+      },
+      {
+        name: 'remove <name>',
+        summary: 'remove a profile',
+        load: () => import('./config-remove.js'),
+      },
+    ],
+  },
+  {
+    name: 'completion <shell>',
+    summary: 'print a shell completion script for bash or zsh',
+    configure: (command) =>
+      command.addHelpText(
+        'after',
+        `
+Examples:
+  knimectl completion bash > ~/.local/share/bash-completion/completions/knimectl
+  knimectl completion zsh > "\${fpath[1]}/_knimectl"`,
+      ),
+    load: () => import('./completion.js'),
+  },
+];

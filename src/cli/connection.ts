@@ -1,0 +1,220 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { usageError } from './exit.js';
+import { configPath, type Profile, readConfig, requireProfile } from './profiles.js';
+
+/** Connection flags shared by every command that talks to a server. */
+export interface ConnectionOptions {
+  server?: string;
+  user?: string;
+  profile?: string;
+  passwordStdin?: boolean;
+  passwordFile?: string;
+  caFile?: string;
+}
+
+/** Where a connection setting came from, for `--debug` and error messages. */
+export type SettingSource = 'flag' | 'env' | 'profile';
+
+/** Connection after flags, environment and profile were merged. */
+export interface ResolvedConnection {
+  kind: 'server';
+  /** Server URL as given, for example `https://knime.example.test/knime`. */
+  url: string;
+  user: string | undefined;
+  /** Never printed; see {@link describeConnection}. */
+  password: string | undefined;
+  caFile: string | undefined;
+  /** Profile that was read, if any. */
+  profile: string | undefined;
+  sources: { url: SettingSource; user?: SettingSource; password?: SettingSource };
+}
+
+/** Adds the connection flags to `command`. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option(
+      '--server <url>',
+      'KNIME Server URL, such as https://knime.example.test/knime (env KNIME_SERVER_URL)',
+    )
+    .option('--user <name>', 'user name (env KNIME_USER)')
+    .option('--profile <name>', 'named profile from the configuration file (env KNIME_PROFILE)')
+    .option('--password-stdin', 'read the password from standard input (one line)')
+    .option('--password-file <path>', 'read the password from the first line of a file')
+    .option('--ca-file <path>', 'PEM file with extra CA certificates to trust for TLS');
+}
+
+/** Input streams and environment, injectable for tests. */
+export interface ConnectionEnvironment {
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream;
+}
+
+/**
+ * Merges flags, environment variables and the profile, in that order of precedence, and reads the
+ * password from the first source that has one: `--password-stdin` or `--password-file`, then
+ * `KNIME_PASSWORD`, then the profile.
+ *
+ * @throws CliExitError (exit code 2) when no server URL is known, the URL is invalid, the profile
+ *   does not exist, or a password source cannot be read.
+ */
+export async function resolveConnection(
+  options: ConnectionOptions,
+  environment: ConnectionEnvironment = { env: process.env, stdin: process.stdin },
+): Promise<ResolvedConnection> {
+  const { env } = environment;
+
+  const path = configPath(env);
+  const profileName = options.profile ?? nonEmpty(env.KNIME_PROFILE);
+  let profile: Profile = {};
+  let usedProfile: string | undefined;
+
+  if (profileName !== undefined) {
+    profile = requireProfile(await readConfig(path), profileName, path);
+    usedProfile = profileName;
+  } else {
+    const config = await readConfig(path);
+    if (config.defaultProfile !== undefined) {
+      profile = requireProfile(config, config.defaultProfile, path);
+      usedProfile = config.defaultProfile;
+    }
+  }
+
+  const url = pick(options.server, nonEmpty(env.KNIME_SERVER_URL), profile.server);
+  if (url === undefined) {
+    throw usageError(
+      'no KNIME Server URL given',
+      'pass --server URL, set KNIME_SERVER_URL, or create a profile with `knimectl config set NAME --server URL`',
+    );
+  }
+  checkUrl(url.value, url.source);
+
+  const user = pick(options.user, nonEmpty(env.KNIME_USER), profile.user);
+  const password = await readPassword(options, environment, profile);
+
+  const sources: ResolvedConnection['sources'] = { url: url.source };
+  if (user) sources.user = user.source;
+  if (password) sources.password = password.source;
+
+  return {
+    kind: 'server',
+    url: url.value,
+    user: user?.value,
+    password: password?.value,
+    caFile: options.caFile ?? profile.caFile,
+    profile: usedProfile,
+    sources,
+  };
+}
+
+/** One line that describes a connection without its password, for `--debug`. */
+export function describeConnection(connection: ResolvedConnection): string {
+  const parts = [`server ${connection.url} (from ${connection.sources.url})`];
+  if (connection.user !== undefined) parts.push(`user ${connection.user} (from ${connection.sources.user})`);
+  parts.push(
+    connection.password === undefined
+      ? 'no password'
+      : `password from ${connection.sources.password} (redacted)`,
+  );
+  if (connection.profile !== undefined) parts.push(`profile ${connection.profile}`);
+  return parts.join(', ');
+}
+
+function pick(
+  flag: string | undefined,
+  env: string | undefined,
+  profile: string | undefined,
+): { value: string; source: SettingSource } | undefined {
+  if (flag !== undefined) return { value: flag, source: 'flag' };
+  if (env !== undefined) return { value: env, source: 'env' };
+  if (profile !== undefined) return { value: profile, source: 'profile' };
+  return undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function checkUrl(value: string, source: SettingSource): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw usageError(
+      `invalid server URL "${value}" (from ${source})`,
+      'give an absolute http:// or https:// URL',
+    );
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw usageError(`invalid server URL "${value}" (from ${source}): scheme must be http or https`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // The URL itself must never carry credentials, because URLs end up in logs and errors.
+    throw usageError(
+      `the server URL (from ${source}) contains credentials`,
+      'remove them from the URL; pass --user and KNIME_PASSWORD, --password-stdin or --password-file',
+    );
+  }
+}
+
+async function readPassword(
+  options: ConnectionOptions,
+  environment: ConnectionEnvironment,
+  profile: Profile,
+): Promise<{ value: string; source: SettingSource } | undefined> {
+  const fromFlags = await readPasswordFlags(options, environment.stdin);
+  if (fromFlags !== undefined) return { value: fromFlags, source: 'flag' };
+
+  const fromEnv = nonEmpty(environment.env.KNIME_PASSWORD);
+  if (fromEnv !== undefined) return { value: fromEnv, source: 'env' };
+  if (profile.password !== undefined) return { value: profile.password, source: 'profile' };
+  return undefined;
+}
+
+/**
+ * Reads the password named by `--password-stdin` or `--password-file` (first line, without the
+ * line break), or returns undefined when neither flag is given.
+ *
+ * @throws CliExitError (exit code 2) when both are given, the file cannot be read, or the line is empty.
+ */
+export async function readPasswordFlags(
+  options: Pick<ConnectionOptions, 'passwordStdin' | 'passwordFile'>,
+  stdin: NodeJS.ReadableStream,
+): Promise<string | undefined> {
+  if (options.passwordStdin && options.passwordFile !== undefined) {
+    throw usageError('--password-stdin and --password-file cannot be combined', 'give one password source');
+  }
+
+  if (options.passwordStdin) {
+    return firstLine(await readStream(stdin), '--password-stdin');
+  }
+
+  if (options.passwordFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.passwordFile, 'utf8');
+    } catch (error) {
+      throw usageError(
+        `cannot read the password file ${options.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        'check the path given to --password-file',
+      );
+    }
+    return firstLine(text, `--password-file ${options.passwordFile}`);
+  }
+  return undefined;
+}
+
+function firstLine(text: string, source: string): string {
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  if (line === '') throw usageError(`the password from ${source} is empty`);
+  return line;
+}
+
+/** Reads a stream to its end as UTF-8 text. */
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

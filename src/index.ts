@@ -1,0 +1,84 @@
+/**
+ * knimectl library: run, watch, cancel and discard KNIME jobs from scripts and schedulers.
+ */
+
+export {
+  AuthenticationError,
+  CancelledError,
+  InvalidInputError,
+  isKnimeError,
+  JobFailedError,
+  KnimeError,
+  type KnimeErrorCode,
+  NetworkError,
+  NotFoundError,
+  PermissionError,
+  ProtocolError,
+  type RequestInfo,
+  ServerError,
+  type TimeoutClock,
+  TimeoutError,
+} from './errors/index.js';
+export type {
+  DownloadResult,
+  ExecuteOnceOptions,
+  JobHandle,
+  KnimeClient,
+  OutputsOptions,
+  RunOptions,
+  RunResult,
+  StartOptions,
+} from './job/api.js';
+export { createClient } from './job/client.js';
+export type { ClientOptions } from './job/client-options.js';
+export {
+  blobInput,
+  closestName,
+  credentialsInput,
+  fileInput,
+  prepareInputs,
+  rowInput,
+  type TableColumnType,
+  type TableValue,
+  tableInput,
+  variableInput,
+} from './job/inputs.js';
+export type { DiscardPolicy, PollOptions, WaitOptions } from './job/options.js';
+export { isKnownState, outcomeOf, toStatus } from './job/states.js';
+export type {
+  Backend,
+  CallOptions,
+  FileInput,
+  Inputs,
+  JobListFilter,
+  JobSnapshot,
+  JobStatus,
+  NodeMessage,
+  OneShotMode,
+  Outcome,
+  ParameterDescription,
+  PreparedInputs,
+  RepositoryEntry,
+  ResourceDescription,
+  ResourceStream,
+  WorkflowDescription,
+} from './job/types.js';
+export { TERMINAL_OUTCOMES } from './job/types.js';
+export { Authenticator } from './transport/auth.js';
+export { systemClock } from './transport/clock.js';
+export { HttpClient, type HttpRequest, type HttpResponse, JSON_ACCEPT } from './transport/http.js';
+export { createSafeLogger, silentLogger } from './transport/logger.js';
+export { redactHeaders, redactText, redactUrl } from './transport/redact.js';
+export { resolveRetryOptions } from './transport/retry.js';
+export type {
+  Auth,
+  BasicAuth,
+  BearerAuth,
+  Clock,
+  JwtAuth,
+  LogFields,
+  Logger,
+  LogLevel,
+  RetryOptions,
+  TlsOptions,
+} from './transport/types.js';

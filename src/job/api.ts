@@ -1,0 +1,151 @@
+/**
+ * The public surface of the job-control library: the client and the job handle.
+ */
+import type { DiscardPolicy, WaitOptions } from './options.js';
+import type {
+  Backend,
+  CallOptions,
+  Inputs,
+  JobListFilter,
+  JobStatus,
+  OneShotMode,
+  RepositoryEntry,
+  WorkflowDescription,
+} from './types.js';
+
+/** Options of `KnimeClient.start`. */
+export interface StartOptions extends CallOptions {
+  /**
+   * Check the inputs against the workflow's `:openapi` description before creating the job.
+   * @default true
+   */
+  validateInputs?: boolean;
+  /** Description to check against, when the caller already has one (saves a request). */
+  description?: WorkflowDescription;
+}
+
+/** Options of `KnimeClient.run`. */
+export interface RunOptions extends StartOptions, Omit<WaitOptions, 'signal'> {
+  /** When to discard the job after the run. @default { onSuccess: true, onFailure: false } */
+  discard?: DiscardPolicy;
+  /**
+   * Output names that must be present in `outputValues`. `true` means every output of the
+   * workflow's description.
+   * @default true
+   */
+  expectOutputs?: boolean | readonly string[];
+  /** Download every output resource into this folder before the discard. */
+  downloadDir?: string;
+}
+
+/** Options of `KnimeClient.execute` (one synchronous call, no job handle). */
+export interface ExecuteOnceOptions extends StartOptions {
+  /** @default 'execution' */
+  mode?: OneShotMode;
+  /**
+   * Server-side wait in milliseconds, sent as `timeout`. The HTTP request times out a little later.
+   * @default 60000
+   */
+  timeoutMs?: number;
+  /** @default true */
+  expectOutputs?: boolean | readonly string[];
+  /** @default false */
+  acceptPartial?: boolean;
+}
+
+/** Result of `run` and `execute`. */
+export interface RunResult {
+  status: JobStatus;
+  outputs: Record<string, unknown>;
+  /** Files written by `downloadDir`, keyed by resource name. */
+  files: Record<string, string>;
+  /** Whether the job was discarded after the run. */
+  discarded: boolean;
+}
+
+/** Options of `JobHandle.outputs`. */
+export interface OutputsOptions extends CallOptions {
+  /** Output names that must be present. `true` means all outputs of the description. @default true */
+  expect?: boolean | readonly string[];
+}
+
+/** Result of one download. */
+export interface DownloadResult {
+  name: string;
+  path: string;
+  bytes: number;
+  contentType: string | undefined;
+}
+
+/** Handle of one remote job. Obtain it from `KnimeClient.start` or `KnimeClient.getJob`. */
+export interface JobHandle {
+  readonly id: string;
+  readonly workflow: string | undefined;
+  /** Last status this handle saw, without a request. */
+  readonly lastStatus: JobStatus | undefined;
+
+  /** Reads the job once. @throws NotFoundError when the job no longer exists */
+  status(options?: CallOptions): Promise<JobStatus>;
+  /**
+   * Waits until the job reaches a terminal state, by polling with growing intervals.
+   * @returns the final status when the job succeeded (or failed with content and `acceptPartial`)
+   * @throws JobFailedError when the job failed, was discarded or vanished
+   * @throws CancelledError when the job was cancelled or `signal` aborted
+   * @throws TimeoutError when a deadline ran out; the job is cancelled first (best effort)
+   */
+  wait(options?: WaitOptions): Promise<JobStatus>;
+  /**
+   * Requests cancellation. Sends nothing when the job is already in a terminal state.
+   * @returns the status after the request
+   */
+  cancel(options?: CallOptions): Promise<JobStatus>;
+  /** Discards the job. Resolves `already-gone` (and logs a warning) on HTTP 404. */
+  discard(options?: CallOptions): Promise<'discarded' | 'already-gone'>;
+  /**
+   * Reads `outputValues` of the finished job.
+   * @throws JobFailedError naming the missing outputs when expected outputs are absent
+   */
+  outputs(options?: OutputsOptions): Promise<Record<string, unknown>>;
+  /**
+   * Streams one output resource to `dest` (a file path, or a folder to put it in). Writes to a
+   * temporary name and renames it at the end, so a cut connection never leaves a short file.
+   * @throws NetworkError when the body ends early or does not match `Content-Length`
+   */
+  download(name: string, dest: string, options?: CallOptions & { accept?: string }): Promise<DownloadResult>;
+  /** Downloads every output resource of the job into `dir`, one file each, with sanitised names. */
+  downloadOutputs(dir: string, options?: CallOptions): Promise<DownloadResult[]>;
+}
+
+/** Client of one KNIME Server (or, later, KNIME Business Hub). Create it with `createClient`. */
+export interface KnimeClient {
+  readonly backend: Backend;
+  /** REST root without credentials. */
+  readonly baseUrl: string;
+
+  /**
+   * Checks once that the URL answers like a KNIME Server REST API.
+   * @throws ProtocolError naming the URL when it does not
+   */
+  validate(options?: CallOptions): Promise<void>;
+  /** Lists the repository below `path` (default `/`), with the whole tree by default. */
+  listWorkflows(options?: CallOptions & { path?: string; deep?: boolean }): Promise<RepositoryEntry[]>;
+  /** Reads the inputs, outputs and resources of a workflow from its `:openapi` description. */
+  describeWorkflow(workflow: string, options?: CallOptions): Promise<WorkflowDescription>;
+  /**
+   * Checks the inputs locally, creates a job, and starts its execution.
+   * @throws InvalidInputError before anything is created when the inputs do not match the workflow
+   */
+  start(workflow: string, inputs?: Inputs, options?: StartOptions): Promise<JobHandle>;
+  /** Rebuilds a handle for an existing job id. Sends no request. */
+  getJob(jobId: string, options?: { workflow?: string }): JobHandle;
+  /** Lists jobs, of one workflow or of all, filtered by raw state or outcome. */
+  listJobs(filter?: JobListFilter): Promise<JobStatus[]>;
+  /**
+   * Starts a job, waits for it, reads its outputs and applies the discard policy: discard after
+   * success, keep failed jobs and log their ids. The discard runs in a `finally` path after the
+   * outputs were fetched.
+   */
+  run(workflow: string, inputs?: Inputs, options?: RunOptions): Promise<RunResult>;
+  /** Runs a workflow in one synchronous `:execution` or `:job-pool` call. */
+  execute(workflow: string, inputs?: Inputs, options?: ExecuteOnceOptions): Promise<RunResult>;
+}

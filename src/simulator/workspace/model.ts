@@ -63,6 +63,12 @@ export interface ParameterModel {
   readonly schema: Record<string, unknown>;
 }
 
+/**
+ * Node families that exchange files instead of JSON values: Container Input/Output (File),
+ * Container Input (Raw HTTP), Workflow Service Input/Output ports and the legacy File Upload node.
+ */
+export type ResourceKind = 'file' | 'raw-http' | 'workflow-service' | 'legacy-file-upload';
+
 /** A file input or output (Container Input/Output (File), Workflow Service Input/Output ports). */
 export interface ResourceModel {
   readonly name: string;
@@ -73,6 +79,15 @@ export interface ResourceModel {
   readonly description: string;
   /** MIME type published in the fragment's `encoding`. */
   readonly contentType: string;
+  /** Factory class from `settings.xml`. Set by the workspace loader. */
+  readonly factory?: string;
+  /** Node family. Set by the workspace loader. */
+  readonly kind?: ResourceKind;
+  /**
+   * Whether the node rejects a run without this file: true for a Container Input (File) node
+   * without a default file. Set by the workspace loader.
+   */
+  readonly required?: boolean;
 }
 
 /** The OpenAPI fragments KNIME writes to `.artifacts/` when it saves a workflow. */
@@ -103,6 +118,11 @@ export interface WorkflowModel {
   readonly simulation: unknown;
   /** Problems found while reading the workflow that did not stop the load (unknown node kinds, bad XML in one node). */
   readonly warnings: readonly string[];
+  /**
+   * Why `knimectl-simulation.json` exists but could not be read or parsed; `simulation` is then
+   * undefined. A job runner should refuse to run the workflow rather than fall back to defaults.
+   */
+  readonly simulationError?: string;
 }
 
 export interface Workspace {
@@ -116,4 +136,6 @@ export interface Workspace {
   findById(id: string): WorkspaceItem | undefined;
   /** All workflows, in path order. */
   workflows(): readonly WorkflowModel[];
+  /** Problems found outside any workflow, such as an unreadable folder. Set by the workspace loader. */
+  readonly warnings?: readonly string[];
 }

@@ -122,7 +122,13 @@ export class HttpClient {
       try {
         return await this.#attempt<T>(request);
       } catch (error) {
-        if (error instanceof AuthenticationError && this.authenticator.refreshable && !refreshed) {
+        const fromTokenExchange = (error as { tokenExchange?: boolean }).tokenExchange === true;
+        if (
+          error instanceof AuthenticationError &&
+          this.authenticator.refreshable &&
+          !refreshed &&
+          !fromTokenExchange
+        ) {
           // A 401 means the server did not process the request, so even a job-creating request
           // may be repeated once with a fresh token.
           refreshed = true;
@@ -337,10 +343,11 @@ export class HttpClient {
     const text = await readLimitedText(response);
     if (response.status !== 200) {
       const excerpt = describeBody(text, response.headers.get('content-type'));
-      throw new AuthenticationError(
+      const error = new AuthenticationError(
         `GET ${info.url} failed with HTTP ${response.status}: could not obtain a JWT${excerpt ? ` (${excerpt})` : ''}`,
         { request: info, status: response.status, body: excerpt },
       );
+      throw Object.assign(error, { tokenExchange: true });
     }
     const token = text.trim();
     if (token === '' || /\s/.test(token) || token.startsWith('<')) {

@@ -276,20 +276,43 @@ export class JobEngine {
   /**
    * Waits on the simulated clock until the execution of `ticket` ends, pauses for interaction, or
    * the job disappears; or until `deadlineMs`. Rejects with the signal's reason on abort.
+   *
+   * @throws {EngineError} `job-not-found` (as a rejection) when the job does not exist.
    */
   waitForExecution(ticket: ExecutionTicket, options: WaitOptions = {}): Promise<WaitResult> {
+    return this.#wait(ticket.jobId, (job) => job.settled >= ticket.execution && !job.pendingStart, options);
+  }
+
+  /**
+   * Waits until the job has left `LOADING` (or was discarded), or until `deadlineMs`.
+   *
+   * @throws {EngineError} `job-not-found` (as a rejection) when the job does not exist.
+   */
+  waitForLoad(id: string, options: WaitOptions = {}): Promise<WaitResult> {
+    return this.#wait(id, (job) => job.state !== 'LOADING', options);
+  }
+
+  #wait(id: string, isDone: (job: Job) => boolean, options: WaitOptions): Promise<WaitResult> {
     return new Promise((resolve, reject) => {
-      const job = this.#jobs.get(ticket.jobId);
+      const job = this.#jobs.get(id);
       if (!job) {
-        reject(new EngineError('job-not-found', `Job ${ticket.jobId} does not exist`));
+        reject(new EngineError('job-not-found', `Job ${id} does not exist`));
         return;
       }
-      if (isTicketSettled(job, ticket)) {
+      if (options.signal?.aborted) {
+        reject(options.signal.reason);
+        return;
+      }
+      if (isDone(job)) {
         resolve({ outcome: 'settled', job: snapshot(job) });
         return;
       }
+      if (options.deadlineMs !== undefined && options.deadlineMs <= this.#clock.now()) {
+        resolve({ outcome: 'timeout', job: snapshot(job) });
+        return;
+      }
 
-      const listeners = this.#listenersOf(job.id);
+      const listeners = this.#listenersOf(id);
       let cancelDeadline: (() => void) | undefined;
       const finish = (result: WaitResult | { error: unknown }) => {
         listeners.delete(onChange);
@@ -299,21 +322,17 @@ export class JobEngine {
         else resolve(result);
       };
       const onChange = (current: JobSnapshot) => {
-        const live = this.#jobs.get(ticket.jobId);
-        if (!live || isTicketSettled(live, ticket)) finish({ outcome: 'settled', job: current });
+        const live = this.#jobs.get(id);
+        if (!live || isDone(live)) finish({ outcome: 'settled', job: current });
       };
       const onAbort = () => finish({ error: options.signal?.reason });
 
-      if (options.signal?.aborted) {
-        reject(options.signal.reason);
-        return;
-      }
       listeners.add(onChange);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.deadlineMs !== undefined) {
         cancelDeadline = this.#clock.setTimer(options.deadlineMs, () => {
-          const live = this.#jobs.get(ticket.jobId);
-          finish({ outcome: 'timeout', job: live ? snapshot(live) : snapshot(job) });
+          const live = this.#jobs.get(id);
+          finish({ outcome: 'timeout', job: snapshot(live ?? job) });
         });
       }
     });
@@ -582,10 +601,6 @@ export class JobEngine {
 
 function canExecuteFrom(state: JobState): boolean {
   return state === 'LOADING' || state === 'IDLE' || state === 'CONFIGURED' || isExecutedState(state);
-}
-
-function isTicketSettled(job: Job, ticket: ExecutionTicket): boolean {
-  return job.settled >= ticket.execution && !job.pendingStart;
 }
 
 function snapshot(job: Job): JobSnapshot {

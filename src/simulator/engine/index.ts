@@ -13,6 +13,7 @@ export {
 export { EngineError, type EngineErrorCode, SidecarError } from './errors.js';
 export type { ExecutionRequest, RequestPart, ResolvedInputs, UploadedFile } from './inputs.js';
 export { generatedBytes, type ResourceContent, resolvePointer } from './outputs.js';
+export { JobPools, type PooledJob } from './pool.js';
 export {
   findParameter,
   findResource,

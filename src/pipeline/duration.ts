@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
@@ -23,3 +25,10 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** Zod schema of a duration in a pipeline file, with a pattern for the JSON Schema. */
+export const durationSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration with a unit, such as 500ms, 90s, 15m or 2h')
+  .refine((text) => parseDuration(text) !== undefined, { message: 'must be a duration greater than zero' })
+  .describe('Duration with a unit: ms, s, m, h or d (500ms, 90s, 15m, 2h)');

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { sleepUntil } from '../clock.js';
-import { parseDuration } from '../duration.js';
+import { durationSchema, parseDuration } from '../duration.js';
 import { RemoteWorkLostError, StepConfigError } from '../errors.js';
 import { SUPERVISOR_SOURCE } from './command-supervisor.js';
 import type { StepKind, StepOutputs, WaitResult } from './types.js';
@@ -17,10 +17,6 @@ const STDOUT_TAIL_CHARS = 4096;
 
 /** Interval for checking on a supervisor that is not a child of this process (after a resume). */
 const ATTACHED_POLL_MS = 200;
-
-const durationText = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 500ms, 10s or 2m');
 
 const commandConfig = z
   .strictObject({
@@ -39,7 +35,7 @@ const commandConfig = z
       .string()
       .optional()
       .describe('Working directory, relative to the pipeline file; defaults to its folder'),
-    'kill-after': durationText
+    'kill-after': durationSchema
       .optional()
       .describe('Time between SIGTERM and SIGKILL to the process group on timeout or cancel (default 10s)'),
   })
@@ -221,7 +217,6 @@ export const commandStep: StepKind<CommandConfig> = {
         supervisor.once('error', () => resolve());
       }),
     );
-    supervisor.unref();
 
     return { id: String(pid), details: { dir } };
   },

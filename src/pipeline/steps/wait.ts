@@ -1,14 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { sleepUntil } from '../clock.js';
-import { parseDuration } from '../duration.js';
+import { durationSchema, parseDuration } from '../duration.js';
 import { StepConfigError } from '../errors.js';
 import { findMatches } from './glob.js';
 import type { JsonValue, StepContext, StepKind, WaitResult } from './types.js';
-
-const durationText = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 500ms, 30s or 5m');
 
 const httpCondition = z
   .strictObject({
@@ -24,7 +20,7 @@ const httpCondition = z
       .optional()
       .describe('Value the JSON pointer must equal; without it the pointer must only exist'),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers'),
-    'request-timeout': durationText.optional().describe('Time limit of one request (default 30s)'),
+    'request-timeout': durationSchema.optional().describe('Time limit of one request (default 30s)'),
   })
   .describe('HTTP condition');
 
@@ -36,7 +32,7 @@ const waitConfig = z
       .optional()
       .describe('Glob (* ? [..] **) that must match at least one file, relative to the pipeline file'),
     http: httpCondition.optional(),
-    'poll-interval': durationText
+    'poll-interval': durationSchema
       .optional()
       .describe('Time between checks (default: the runner poll interval)'),
   })

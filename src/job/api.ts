@@ -112,8 +112,14 @@ export interface JobHandle {
    * @throws NetworkError when the body ends early or does not match `Content-Length`
    */
   download(name: string, dest: string, options?: CallOptions & { accept?: string }): Promise<DownloadResult>;
-  /** Downloads every output resource of the job into `dir`, one file each, with sanitised names. */
-  downloadOutputs(dir: string, options?: CallOptions): Promise<DownloadResult[]>;
+  /**
+   * Downloads every output resource of the job (or only `names`) into `dir`, one file each, with
+   * sanitised names that cannot leave the folder.
+   */
+  downloadOutputs(
+    dir: string,
+    options?: CallOptions & { names?: readonly string[] },
+  ): Promise<DownloadResult[]>;
 }
 
 /** Client of one KNIME Server (or, later, KNIME Business Hub). Create it with `createClient`. */

@@ -25,7 +25,15 @@ import { type HandleContext, RemoteJobHandle } from './handle.js';
 import { prepareInputs } from './inputs.js';
 import type { DiscardPolicy } from './options.js';
 import { toStatus } from './states.js';
-import type { Backend, CallOptions, Inputs, JobListFilter, JobStatus, WorkflowDescription } from './types.js';
+import type {
+  Backend,
+  CallOptions,
+  Inputs,
+  JobListFilter,
+  JobSnapshot,
+  JobStatus,
+  WorkflowDescription,
+} from './types.js';
 
 /**
  * Creates a client of one KNIME Server. Sends no request; the URL is validated before the first
@@ -156,10 +164,12 @@ class Client implements KnimeClient {
       executeRequested: false,
     });
     let status = handle.observe(created);
+    let lastSnapshot: JobSnapshot | undefined = created;
     logger.info('created job', { jobId: created.id, workflow, state: created.state });
 
     if (status.outcome === 'loading' || status.outcome === 'queued') {
       status = await handle.waitUntilLoaded({ signal: options.signal, loadTimeoutMs: options.loadTimeoutMs });
+      lastSnapshot = handle.lastSnapshot;
     }
     if (status.outcome !== 'ready') {
       throw new JobFailedError(
@@ -169,7 +179,10 @@ class Client implements KnimeClient {
     }
 
     try {
-      const executed = await backend.executeJob(handle.id, prepared, options);
+      const executed = await backend.executeJob(handle.id, prepared, {
+        ...options,
+        knownState: lastSnapshot,
+      });
       handle.markExecuteRequested();
       if (executed) handle.observe(executed);
     } catch (error) {
@@ -213,8 +226,10 @@ class Client implements KnimeClient {
 
     let result: RunResult | undefined;
     let failure: unknown;
+    let jobSucceeded = false;
     try {
       const status = await handle.wait(options);
+      jobSucceeded = true;
       const outputs = await handle.outputs({ expect: options.expectOutputs ?? true, signal: options.signal });
       const files: Record<string, string> = {};
       if (options.downloadDir !== undefined) {
@@ -226,7 +241,7 @@ class Client implements KnimeClient {
       return result;
     } catch (error) {
       failure = error;
-      if (!policy.onFailure) {
+      if (!jobSucceeded && !policy.onFailure) {
         logger.warn('kept the failed job for inspection; discard it when done', {
           jobId: handle.id,
           workflow,
@@ -234,7 +249,9 @@ class Client implements KnimeClient {
       }
       throw error;
     } finally {
-      const discard = result ? policy.onSuccess : policy.onFailure;
+      // The job's own outcome decides, so a failed output fetch after a successful run still
+      // discards the job instead of leaking it.
+      const discard = jobSucceeded ? policy.onSuccess : policy.onFailure;
       if (discard) {
         try {
           await handle.discard();

@@ -58,6 +58,7 @@ export class RemoteJobHandle implements JobHandle {
   #workflow: string | undefined;
   #description: WorkflowDescription | undefined;
   #last: JobStatus | undefined;
+  #lastSnapshot: JobSnapshot | undefined;
   #executeRequested: boolean;
   #cancelRequested = false;
   readonly #context: HandleContext;
@@ -82,6 +83,11 @@ export class RemoteJobHandle implements JobHandle {
     return this.#last;
   }
 
+  /** Last job body this handle read, before normalisation. */
+  get lastSnapshot(): JobSnapshot | undefined {
+    return this.#lastSnapshot;
+  }
+
   /** Records that an execute request was sent, so that `IDLE` from now on counts as a failure. */
   markExecuteRequested(): void {
     this.#executeRequested = true;
@@ -91,6 +97,7 @@ export class RemoteJobHandle implements JobHandle {
   observe(job: JobSnapshot): JobStatus {
     const status = toStatus(job, { executeRequested: this.#executeRequested });
     this.#last = status;
+    this.#lastSnapshot = job;
     this.#workflow ??= status.workflow;
     return status;
   }
@@ -138,6 +145,16 @@ export class RemoteJobHandle implements JobHandle {
 
     try {
       await this.#context.ready(options.signal);
+      // A state seen just before (a creation or execute response) makes an immediate poll useless.
+      if (this.#last !== undefined && !this.#last.terminal) {
+        previous = this.#last;
+        options.onStateChange?.(previous, undefined);
+        await this.#sleepUntilNextPoll(
+          pollDelay(poll, pollIndex++),
+          [overall, load, execution],
+          options.signal,
+        );
+      }
       for (;;) {
         let status: JobStatus;
         try {
@@ -399,11 +416,17 @@ export class RemoteJobHandle implements JobHandle {
     return { name, path: file, bytes, contentType: resource.contentType };
   }
 
-  async downloadOutputs(dir: string, options: CallOptions = {}): Promise<DownloadResult[]> {
-    const status = this.#last ?? (await this.status(options));
-    const names = new Set<string>(status.outputResources ?? []);
-    for (const resource of (await this.#describe(options.signal))?.outputResources ?? [])
-      names.add(resource.name);
+  async downloadOutputs(
+    dir: string,
+    options: CallOptions & { names?: readonly string[] } = {},
+  ): Promise<DownloadResult[]> {
+    await this.#context.ready(options.signal);
+    const names = new Set<string>(options.names ?? []);
+    if (options.names === undefined) {
+      for (const resource of (await this.#describe(options.signal))?.outputResources ?? [])
+        names.add(resource.name);
+      for (const name of await this.#context.backend.listOutputResources(this.id, options)) names.add(name);
+    }
 
     const results: DownloadResult[] = [];
     const used = new Set<string>();

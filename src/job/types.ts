@@ -206,13 +206,22 @@ export interface Backend {
    * Starts the execution of a loaded job with inputs and returns right after the start. A lost
    * response is reconciled by re-reading the job's state.
    */
-  executeJob(jobId: string, inputs: PreparedInputs, options?: CallOptions): Promise<JobSnapshot | undefined>;
+  executeJob(
+    jobId: string,
+    inputs: PreparedInputs,
+    options?: CallOptions & { knownState?: JobSnapshot },
+  ): Promise<JobSnapshot | undefined>;
   getJob(jobId: string, options?: CallOptions): Promise<JobSnapshot>;
   listJobs(filter?: JobListFilter): Promise<JobSnapshot[]>;
   /** Requests cancellation of a running execution. */
   cancelJob(jobId: string, options?: CallOptions): Promise<void>;
   /** Discards the job. Resolves `already-gone` on HTTP 404. */
   discardJob(jobId: string, options?: CallOptions): Promise<'discarded' | 'already-gone'>;
+  /**
+   * Names of the job's output resources (Container Output (File) nodes), for downloads of all
+   * outputs. Empty when the product reports none.
+   */
+  listOutputResources(jobId: string, options?: CallOptions): Promise<string[]>;
   openOutputResource(
     jobId: string,
     name: string,

@@ -227,10 +227,10 @@ export class ServerBackend implements Backend {
   async executeJob(
     jobId: string,
     inputs: PreparedInputs,
-    options: CallOptions = {},
+    options: CallOptions & { knownState?: JobSnapshot } = {},
   ): Promise<JobSnapshot | undefined> {
     const path = jobPath(jobId);
-    const before = await this.getJob(jobId, options);
+    const before = options.knownState ?? (await this.getJob(jobId, options));
     if (!READY_STATES.has(before.state)) {
       throw new InvalidInputError(
         `job ${jobId} is in state ${before.state} and cannot be executed; only a loaded job in IDLE or CONFIGURED can`,
@@ -337,6 +337,39 @@ export class ServerBackend implements Backend {
       signal: options.signal,
     });
     return response.status === 404 || response.status === 410 ? 'already-gone' : 'discarded';
+  }
+
+  async listOutputResources(jobId: string, options: CallOptions = {}): Promise<string[]> {
+    const job = await this.getJob(jobId, options);
+    if (job.outputResources !== undefined) return job.outputResources;
+
+    // KNIME Server lists no output resources on the job. The workflow summary names the job's
+    // nodes; Container Output (File) nodes there carry the resource's parameter name.
+    // NOTE: the summary's JSON schema is not public; this reads `nodes[]` entries with
+    // `kind: "output-resource"` or a Container Output (File) node name, and `parameterName`.
+    const response = await this.#http.request({
+      method: 'GET',
+      path: jobPath(jobId, '/workflow-summary'),
+      query: { format: 'JSON' },
+      idempotent: true,
+      signal: options.signal,
+    });
+    const names = new Set<string>();
+    const visit = (value: unknown, depth: number) => {
+      if (depth > 20 || value === null || typeof value !== 'object') return;
+      if (Array.isArray(value)) {
+        for (const item of value) visit(item, depth + 1);
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      const isOutputFile =
+        record.kind === 'output-resource' ||
+        (typeof record.name === 'string' && /Container Output \(File\)/.test(record.name));
+      if (isOutputFile && typeof record.parameterName === 'string') names.add(record.parameterName);
+      for (const child of Object.values(record)) visit(child, depth + 1);
+    };
+    visit(response.data, 0);
+    return [...names];
   }
 
   async openOutputResource(

@@ -9,6 +9,7 @@ import type { EngineStats } from './engine/stats.js';
 import { createServerApp } from './server/app.js';
 import type { ServerEnv } from './server/http.js';
 import { DEFAULT_SERVER_APP_OPTIONS, normaliseContextRoot, type ServerAppOptions } from './server/options.js';
+import { loadWorkspace } from './workspace/load.js';
 import type { Workspace } from './workspace/model.js';
 
 export { ManualClock, RealClock, type SimClock } from './common/clock.js';
@@ -57,7 +58,7 @@ export interface ServerSimulator {
  */
 export async function createServerSimulator(options: ServerSimulatorOptions): Promise<ServerSimulator> {
   const workspace =
-    typeof options.workspace === 'string' ? await loadWorkspaceFrom(options.workspace) : options.workspace;
+    typeof options.workspace === 'string' ? await loadWorkspace(options.workspace) : options.workspace;
   const clock = options.clock ?? new RealClock(options.timeScale ?? 1);
   const faults =
     options.faults instanceof FaultInjector
@@ -102,7 +103,7 @@ export async function startServerSimulator(
   return { url: `${server.origin}${contextRoot}`, simulator, close: () => server.close() };
 }
 
-/** The options of {@link ServerSimulatorOptions} that belong to the HTTP app. */
+/** Picks the options of {@link ServerSimulatorOptions} that belong to the HTTP app. */
 function httpOptionsOf(options: ServerSimulatorOptions): Partial<ServerAppOptions> {
   const entries = Object.keys(DEFAULT_SERVER_APP_OPTIONS)
     .map((key) => [key, options[key as keyof ServerAppOptions]] as const)
@@ -125,11 +126,4 @@ function seededUuids(seed: number): () => string {
     const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   };
-}
-
-async function loadWorkspaceFrom(dir: string): Promise<Workspace> {
-  // TODO: import loadWorkspace statically once src/simulator/workspace/load.ts exists.
-  const modulePath = './workspace/load.js';
-  const loader = (await import(modulePath)) as { loadWorkspace(dir: string): Workspace | Promise<Workspace> };
-  return loader.loadWorkspace(dir);
 }

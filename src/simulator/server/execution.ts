@@ -66,7 +66,7 @@ export interface OneShotOptions {
 
 /**
  * Runs a one-shot execution (`:execution`, `:job-pool`): waits for the load, executes, waits for
- * the end, answers with the job or only its `outputValues`, and then releases the job.
+ * the end, returns the job or only its `outputValues`, and then releases the job.
  */
 export async function runOneShot(
   c: ServerContext,

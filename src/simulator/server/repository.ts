@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { openApiDocument } from '../workspace/load.js';
 import type { WorkspaceItem } from '../workspace/model.js';
 import { queryInputs, readExecutionBody, readJsonBody } from './body.js';
 import { runOneShot } from './execution.js';
@@ -14,7 +15,6 @@ import {
   type ServerParts,
   timeoutParam,
 } from './http.js';
-import { composeOpenApi } from './openapi.js';
 import { itemJson, jobJson } from './serialize.js';
 
 /** Operations selected by the `:<suffix>` after an item path. */
@@ -105,7 +105,7 @@ async function dispatch(c: ServerContext, parts: ServerParts): Promise<Response>
       return jobPool(c, parts, item);
     case 'openapi':
       allow(method, ['GET']);
-      return mason(c, composeOpenApi(parts.engine.workflowAt(item.path), c.var.scope));
+      return mason(c, openApiDocument(parts.engine.workflowAt(item.path), c.var.scope.rest));
     case 'image':
       allow(method, ['GET']);
       return workflowImage(parts, item);

@@ -22,6 +22,7 @@ export const WORKFLOWS: Record<string, WorkflowSpec | 'data' | 'group'> = {
       { shortName: 'customers', nodeIdPath: '2', kind: 'table', example: { 'table-data': [] } },
     ],
     outputs: [{ shortName: 'greeting', nodeIdPath: '3', example: 'template' }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sidecar placeholder syntax
     simulation: { outputs: { greeting: { template: 'Hello, ${input:name/string}!' } } },
   },
   '/Examples/Required': {
@@ -58,7 +59,7 @@ export interface Harness {
   call(
     method: string,
     path: string,
-    init?: { body?: BodyInit; auth?: string | null; headers?: Record<string, string> },
+    init?: { body?: RequestInit['body']; auth?: string | null; headers?: Record<string, string> },
   ): Promise<Response>;
   /** POSTs JSON. */
   json(method: string, path: string, body: unknown, auth?: string): Promise<Response>;
@@ -112,3 +113,7 @@ export async function createJob(h: Harness, workflow: string, query = ''): Promi
     throw new Error(`job creation returned ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
 }
+
+/** Parsed response body; tests read nested fields without narrowing each level. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary response JSON
+export type Json = Record<string, any>;

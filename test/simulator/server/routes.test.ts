@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JOB_STATES } from '../../../src/simulator/index.js';
 import { ALICE, createJob, harness, type Json } from './harness.js';
 
 describe('repository routes', () => {
@@ -285,6 +286,17 @@ describe('job routes', () => {
     expect((await h.json('POST', `/jobs/${id}?async=true`, {})).status).toBe(409);
     expect((await h.call('PUT', `/jobs/${id}/load`)).status).toBe(200);
     expect((await h.json('POST', `/jobs/${id}?async=true`, {})).status).toBe(200);
+  });
+
+  it('reports every forced state', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Examples/Greeter');
+    for (const state of JOB_STATES) {
+      h.sim.engine.forceState(id, state);
+      expect(((await (await h.call('GET', `/jobs/${id}`)).json()) as Json).state).toBe(state);
+    }
+    expect(JOB_STATES).not.toContain('STOPPING_EXECUTION');
+    expect(JOB_STATES).not.toContain('MISSING_JOB');
   });
 
   it('produces VANISHED and DISCARDED through the engine hooks', async () => {

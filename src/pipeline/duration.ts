@@ -29,6 +29,9 @@ export function formatDuration(ms: number): string {
 /** Zod schema of a duration in a pipeline file, with a pattern for the JSON Schema. */
 export const durationSchema = z
   .string()
-  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration with a unit, such as 500ms, 90s, 15m or 2h')
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, {
+    message: 'must be a duration with a unit, such as 500ms, 90s, 15m or 2h',
+    abort: true,
+  })
   .refine((text) => parseDuration(text) !== undefined, { message: 'must be a duration greater than zero' })
   .describe('Duration with a unit: ms, s, m, h or d (500ms, 90s, 15m, 2h)');

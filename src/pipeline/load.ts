@@ -94,7 +94,7 @@ function retryPolicy(value: z.infer<typeof retriesSchema> | undefined, fallback:
 /** Turns zod issues into positioned issues; `prefix` is the document path of the checked value. */
 function zodIssues(
   source: SourceFile,
-  error: z.ZodError,
+  error: { issues: readonly z.core.$ZodIssue[] },
   prefix: DocumentPath,
   skip?: (path: DocumentPath) => boolean,
 ): PipelineIssue[] {
@@ -103,7 +103,24 @@ function zodIssues(
     const issuePath = [...prefix, ...(issue.path as (string | number)[])];
     if (skip?.(issue.path as (string | number)[])) continue;
 
+    // For a union (such as retries: a count or an object), report the branch that got furthest.
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const depth = (branch: readonly z.core.$ZodIssue[]) =>
+        Math.max(0, ...branch.map((inner) => inner.path.length));
+      const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+      if (depth(best) > 0) {
+        issues.push(...zodIssues(source, { issues: best }, issuePath));
+        continue;
+      }
+    }
+
     const where = issuePath.length > 0 ? issuePath.join('.') : 'file';
+    if (issue.code === 'invalid_key') {
+      const key = String(issuePath.at(-1));
+      const reason = issue.issues.map((inner) => inner.message).join('; ');
+      issues.push({ ...source.locateKey(issuePath.slice(0, -1), key), message: `${where}: ${reason}` });
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         issues.push({ ...source.locateKey(issuePath, key), message: `unknown key ${key} in ${where}` });
@@ -266,8 +283,16 @@ export function parsePipeline(text: string, file: string): Pipeline {
 
   const data: unknown = source.document.toJS({ maxAliasCount: 100 });
   const base = pipelineBaseSchema.safeParse(data);
-  if (!base.success) throw new PipelineFileError(sortIssues(zodIssues(source, base.error, [])));
-  const file0 = base.data;
+  let file0: z.infer<typeof pipelineBaseSchema>;
+  if (base.success) {
+    file0 = base.data;
+  } else {
+    issues.push(...zodIssues(source, base.error, []));
+    // Unknown top-level keys alone do not hide the problems in the steps: check those too.
+    const loose = pipelineBaseSchema.loose().safeParse(data);
+    if (!loose.success) throw new PipelineFileError(sortIssues(issues));
+    file0 = loose.data;
+  }
 
   const params: ParamSpec[] = [];
   for (const [name, spec] of Object.entries(file0.params ?? {})) {

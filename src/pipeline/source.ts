@@ -83,7 +83,7 @@ export class SourceFile {
     const raw = this.text.slice(start, node.range![1]);
     const index = raw.indexOf(node.value);
     if (index >= 0) return this.position(start + index + offsetInValue);
-    return this.position(start + (isQuoted(node) ? 1 : 0) + offsetInValue);
+    return this.position(start + alignOffset(node, raw, offsetInValue));
   }
 
   /** Position of the key `key` in the map at `path`, or of the map when the key is absent. */
@@ -135,6 +135,21 @@ function scalarKey(pair: Pair<unknown, unknown>): string | undefined {
   return undefined;
 }
 
-function isQuoted(node: Scalar): boolean {
-  return node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+/**
+ * Finds where character `offset` of a scalar's value lies in its source text `raw`, for values that
+ * differ from their source: folded and literal blocks (indentation, line breaks) and quoted strings
+ * with escapes. It walks value and source together and skips source characters that do not match.
+ */
+function alignOffset(node: Scalar, raw: string, offset: number): number {
+  const value = String(node.value);
+  const isBlock = node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL';
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  let source = isBlock ? raw.indexOf('\n') + 1 : quoted ? 1 : 0;
+
+  for (let i = 0; i < offset && i < value.length; i++) {
+    while (source < raw.length && raw[source] !== value[i]) source++;
+    source++;
+  }
+  while (source < raw.length && /\s/.test(raw[source]!) && !/\s/.test(value[offset] ?? '')) source++;
+  return Math.min(source, raw.length);
 }

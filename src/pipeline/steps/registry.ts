@@ -3,10 +3,11 @@
  * the loader, the JSON Schema and the runner read this list.
  */
 import { commandStep } from './command.js';
+import { knimeStep } from './knime.js';
 import type { AnyStepKind } from './types.js';
 import { waitStep } from './wait.js';
 
-export const stepKinds: readonly AnyStepKind[] = [commandStep, waitStep];
+export const stepKinds: readonly AnyStepKind[] = [commandStep, waitStep, knimeStep];
 
 /** Returns the step kind named `name`, or `undefined`. */
 export function findStepKind(name: string): AnyStepKind | undefined {

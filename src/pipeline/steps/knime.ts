@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { CancelledError, JobFailedError, NotFoundError } from '../../errors/index.js';
+import type { JobHandle, KnimeClient } from '../../job/api.js';
+import type { JobStatus } from '../../job/types.js';
+import { sleepUntil } from '../clock.js';
+import { RemoteWorkLostError, StepConfigError } from '../errors.js';
+import type { JsonValue, RemoteRef, StepContext, StepKind, StepOutputs, WaitResult } from './types.js';
+
+/** Outcomes of jobs that count as "already running" for the `if-running` guard. */
+const ACTIVE_OUTCOMES = ['queued', 'loading', 'running', 'paused'] as const;
+
+/**
+ * How far a job's creation time may lie before the recorded intent and still be taken as the job this
+ * step created, to allow for a server clock that runs behind. [INF] KNIME jobs carry no caller-set tag,
+ * so reconciliation matches workflow and creation time.
+ */
+const RECONCILE_SKEW_MS = 30_000;
+
+const knimeConfig = z
+  .strictObject({
+    connection: z.string().min(1).describe('Name of the connection (CLI profile) of the KNIME Server'),
+    workflow: z
+      .string()
+      .regex(/^\//, 'must be an absolute repository path such as /Sales/Extract')
+      .describe('Repository path of the workflow'),
+    inputs: z
+      .record(z.string(), z.json())
+      .optional()
+      .describe(`Input values by parameter name; values may use \${{ }} expressions`),
+    discard: z
+      .enum(['on-success', 'always', 'never'])
+      .optional()
+      .describe(
+        'When to discard the job after it ended (default on-success: failed jobs are kept for inspection)',
+      ),
+    'if-running': z
+      .enum(['fail', 'wait', 'attach', 'start-anyway'])
+      .optional()
+      .describe(
+        'When the workflow already has a running job: fail the step, wait until it ended and start, attach to it, or start another (default fail)',
+      ),
+    'accept-partial': z
+      .boolean()
+      .optional()
+      .describe('Treat EXECUTION_FAILED_WITH_CONTENT as success (default false)'),
+  })
+  .describe('with: block of a knime step');
+
+export type KnimeConfig = z.infer<typeof knimeConfig>;
+
+/** Returns the client of the step's connection, checking that it looks like a `KnimeClient`. */
+async function clientFor(config: KnimeConfig, ctx: StepContext): Promise<KnimeClient> {
+  const client = (await ctx.resolveConnection(config.connection)) as Partial<KnimeClient> | undefined;
+  if (!client || typeof client.start !== 'function' || typeof client.getJob !== 'function') {
+    throw new StepConfigError(
+      `connection ${config.connection} of step ${ctx.step} is not a KNIME connection`,
+    );
+  }
+  return client as KnimeClient;
+}
+
+async function activeJobs(client: KnimeClient, workflow: string, signal: AbortSignal): Promise<JobStatus[]> {
+  return client.listJobs({ workflow, state: [...ACTIVE_OUTCOMES], signal });
+}
+
+function refFor(config: KnimeConfig, jobId: string, attached: boolean): RemoteRef {
+  return { id: jobId, details: { connection: config.connection, workflow: config.workflow, attached } };
+}
+
+function outputsOf(handle: JobHandle, values: Record<string, unknown> | undefined): StepOutputs {
+  return { ...((values ?? {}) as Record<string, JsonValue>), jobId: handle.id };
+}
+
+async function discardIfWanted(
+  handle: JobHandle,
+  config: KnimeConfig,
+  succeeded: boolean,
+  ctx: StepContext,
+): Promise<void> {
+  const policy = config.discard ?? 'on-success';
+  if (policy === 'never' || (policy === 'on-success' && !succeeded)) {
+    if (!succeeded)
+      ctx.logger.info(`kept failed job ${handle.id} of step ${ctx.step} for inspection`, {
+        jobId: handle.id,
+      });
+    return;
+  }
+  try {
+    await handle.discard();
+  } catch (error) {
+    ctx.logger.warn(`discard of job ${handle.id} of step ${ctx.step} failed: ${(error as Error).message}`, {
+      jobId: handle.id,
+    });
+  }
+}
+
+/**
+ * Runs a KNIME workflow through the library's client. The job id is the remote reference, so a
+ * resumed run attaches to the same job; `if-running` decides what happens when the workflow already
+ * has a job running on the server.
+ */
+export const knimeStep: StepKind<KnimeConfig> = {
+  name: 'knime',
+  description: 'Run a KNIME Server workflow as a job; its output values become step outputs',
+  remoteSystem: 'knime',
+  configSchema: knimeConfig,
+
+  async start(config, ctx) {
+    const client = await clientFor(config, ctx);
+    const guard = config['if-running'] ?? 'fail';
+
+    if (guard !== 'start-anyway') {
+      for (;;) {
+        const running = await activeJobs(client, config.workflow, ctx.signal);
+        if (running.length === 0) break;
+
+        const ids = running.map((job) => job.jobId).join(', ');
+        if (guard === 'fail') {
+          throw new StepConfigError(
+            `workflow ${config.workflow} already has ${running.length} running job(s) (${ids}); set if-running to wait, attach or start-anyway`,
+          );
+        }
+        if (guard === 'attach') {
+          const newest = [...running].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0]!;
+          ctx.logger.info(`step ${ctx.step} attaches to running job ${newest.jobId} of ${config.workflow}`, {
+            jobId: newest.jobId,
+          });
+          return refFor(config, newest.jobId, true);
+        }
+        ctx.logger.info(`step ${ctx.step} waits for running job(s) ${ids} of ${config.workflow}`, {
+          step: ctx.step,
+        });
+        await sleepUntil(ctx.clock, ctx.clock.now() + ctx.pollIntervalMs, ctx.signal);
+      }
+    }
+
+    const handle = await client.start(config.workflow, config.inputs ?? {}, { signal: ctx.signal });
+    return refFor(config, handle.id, false);
+  },
+
+  async reconcile(config, ctx, intent) {
+    const client = await clientFor(config, ctx);
+    const jobs = await client.listJobs({ workflow: config.workflow, signal: ctx.signal });
+    const candidates = jobs.filter(
+      (job) => job.createdAt !== undefined && job.createdAt >= intent.intentAt - RECONCILE_SKEW_MS,
+    );
+    if (candidates.length === 0) return undefined;
+    if (candidates.length > 1) {
+      throw new RemoteWorkLostError(
+        `cannot tell which job of ${config.workflow} this step started: jobs ${candidates.map((j) => j.jobId).join(', ')} were created after its start was recorded; check them on the server`,
+      );
+    }
+    return refFor(config, candidates[0]!.jobId, false);
+  },
+
+  async attach(remote, config, ctx) {
+    const client = await clientFor(config, ctx);
+    try {
+      await client.getJob(remote.id, { workflow: config.workflow }).status({ signal: ctx.signal });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new RemoteWorkLostError(
+          `job ${remote.id} of ${config.workflow} no longer exists on the server`,
+        );
+      }
+      throw error;
+    }
+  },
+
+  async wait(remote, config, ctx): Promise<WaitResult> {
+    const client = await clientFor(config, ctx);
+    const handle = client.getJob(remote.id, { workflow: config.workflow });
+
+    try {
+      const status = await handle.wait({
+        signal: ctx.signal,
+        cancelOnAbort: false,
+        acceptPartial: config['accept-partial'] ?? false,
+      });
+      const outputs = outputsOf(handle, status.outputs ?? (await handle.outputs({ expect: false })));
+      await discardIfWanted(handle, config, true, ctx);
+      return { status: 'succeeded', outputs };
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (error instanceof CancelledError) {
+        return { status: 'cancelled', error: `job ${remote.id} was cancelled: ${error.message}` };
+      }
+      if (error instanceof JobFailedError) {
+        await discardIfWanted(handle, config, false, ctx);
+        return { status: 'failed', error: error.message, outputs: { jobId: remote.id } };
+      }
+      throw error;
+    }
+  },
+
+  async cancel(remote, config, ctx) {
+    const client = await clientFor(config, ctx);
+    const handle = client.getJob(remote.id, { workflow: config.workflow });
+    try {
+      await handle.cancel({ signal: ctx.signal });
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      throw error;
+    }
+    if (config.discard === 'always') await discardIfWanted(handle, config, true, ctx);
+  },
+};

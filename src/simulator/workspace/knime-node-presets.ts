@@ -1,7 +1,6 @@
 /**
  * `settings.xml` contents of the nodes the demo workspace and the tests author, in the layout
- * KNIME 5.x saves them. Pass JSON examples as values, or as text to control number formatting
- * (`42.0` stays a fractional number).
+ * KNIME 5.x saves them.
  */
 import {
   booleanEntry,
@@ -25,8 +24,18 @@ export interface ContainerOptions {
   readonly useFullyQualifiedName?: boolean;
 }
 
+/** Pretty JSON text as KNIME's dialogs save it. */
 function jsonText(example: unknown): string {
-  return typeof example === 'string' ? example : JSON.stringify(example, null, 4);
+  return JSON.stringify(example, null, 4);
+}
+
+/** Example of a JSON node: a JSON value, or `exampleText` when the exact text matters (`42.0`). */
+type JsonExample =
+  | { readonly example: unknown; readonly exampleText?: undefined }
+  | { readonly exampleText: string };
+
+function exampleText(options: JsonExample): string {
+  return options.exampleText ?? jsonText((options as { example: unknown }).example);
 }
 
 function commonEntries(options: ContainerOptions): XmlNode[] {
@@ -44,7 +53,7 @@ export function containerJsonInput(
   return {
     factory: 'org.knime.json.node.input.JSONInputNodeFactory',
     nodeName: 'Container Input (JSON)',
-    model: [...commonEntries(options), stringEntry('json', jsonText(options.example))],
+    model: [...commonEntries(options), stringEntry('json', exampleText(options))],
   };
 }
 
@@ -59,7 +68,7 @@ export function containerJsonOutput(
       ...commonEntries(options),
       stringEntry('jsonColumnName', 'json'),
       booleanEntry('keepOneRowTablesSimple', true),
-      stringEntry('exampleJson', jsonText(options.example)),
+      stringEntry('exampleJson', exampleText(options)),
     ],
   };
 }
@@ -70,7 +79,7 @@ export interface ContainerTable {
   readonly 'table-data': readonly (readonly unknown[])[];
 }
 
-type TableOptions = ContainerOptions & { readonly table: ContainerTable | string };
+type TableOptions = ContainerOptions & { readonly table: ContainerTable };
 
 function tableNode(direction: 'input' | 'output', options: TableOptions): NodeSettingsSpec {
   const isInput = direction === 'input';

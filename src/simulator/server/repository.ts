@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { SIDECAR_FILE } from '../engine/sidecar.js';
 import { openApiDocument } from '../workspace/load.js';
 import type { WorkspaceItem } from '../workspace/model.js';
 import { queryInputs, readExecutionBody, readJsonBody } from './body.js';
@@ -16,6 +17,7 @@ import {
   timeoutParam,
 } from './http.js';
 import { itemJson, jobJson } from './serialize.js';
+import { buildZip, collectEntries } from './zip.js';
 
 /** Operations selected by the `:<suffix>` after an item path. */
 const SUFFIXES = new Set([
@@ -109,6 +111,10 @@ async function dispatch(c: ServerContext, parts: ServerParts): Promise<Response>
     case 'image':
       allow(method, ['GET']);
       return workflowImage(parts, item);
+    case 'data':
+      if (method === 'PUT') throw new HttpError(501, `Uploads to ${target.path}:data are not simulated`);
+      allow(method, ['GET']);
+      return download(c, item);
     default:
       throw new HttpError(501, `${c.req.method} ${target.path}:${target.suffix} is not simulated`);
   }
@@ -123,7 +129,7 @@ function allow(method: string, methods: string[]): void {
 }
 
 function itemContext(c: ServerContext, parts: ServerParts) {
-  return { scope: c.var.scope, options: parts.options, auth: parts.auth, downloads: false };
+  return { scope: c.var.scope, options: parts.options, auth: parts.auth, downloads: true };
 }
 
 function listWorkflowJobs(c: ServerContext, parts: ServerParts, item: WorkspaceItem): Response {
@@ -194,6 +200,41 @@ async function jobPool(c: ServerContext, parts: ServerParts, item: WorkspaceItem
     timeoutMs,
     jobId: lease.jobId,
     release: () => lease.release(),
+  });
+}
+
+/**
+ * `GET {item}:data`: a workflow as a `.knwf` ZIP of its folder, a folder as a `.knar` ZIP, a data
+ * file as its bytes. The sidecar file is left out because it belongs to the simulator.
+ */
+async function download(c: ServerContext, item: WorkspaceItem): Promise<Response> {
+  const raw = c.req.query('compressionLevel') ?? '1';
+  if (!/^[0-9]$/.test(raw)) {
+    throw new HttpError(
+      400,
+      `Invalid query parameter compressionLevel=${raw}: expected a whole number from 0 to 9`,
+    );
+  }
+
+  if (item.type === 'Data') {
+    const bytes = await readFile(item.diskPath);
+    return new Response(bytes, {
+      status: 200,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) },
+    });
+  }
+
+  const folderName = item.name === '' ? '' : `${item.name}/`;
+  const entries = await collectEntries(item.diskPath, folderName, (name) => name === SIDECAR_FILE);
+  const zip = buildZip(entries, Number(raw));
+  const fileName = `${item.name || 'repository'}.${item.type === 'Workflow' ? 'knwf' : 'knar'}`;
+  return new Response(zip, {
+    status: 200,
+    headers: {
+      'content-type': 'application/zip',
+      'content-length': String(zip.byteLength),
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    },
   });
 }
 

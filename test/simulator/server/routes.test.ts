@@ -41,7 +41,7 @@ describe('repository routes', () => {
       name: 'Greeter',
       owner: 'knimeadmin',
     });
-    expect(Object.keys(body['@controls'])).toEqual(['self', 'knime:openapi', 'knime:jobs']);
+    expect(Object.keys(body['@controls'])).toEqual(['self', 'knime:download', 'knime:openapi', 'knime:jobs']);
     expect(body['@controls']['knime:jobs'].href).toBe(
       'http://knime-server.test/knime/rest/v4/repository/Examples/Greeter:jobs',
     );
@@ -92,6 +92,7 @@ describe('repository routes', () => {
   it('returns 501 for operations not simulated', async () => {
     const h = await harness();
     expect((await h.call('GET', '/repository/Examples/Greeter:schedules')).status).toBe(501);
+    expect((await h.call('PUT', '/repository/Examples/Greeter:data')).status).toBe(501);
   });
 
   it('serves the workflow openapi document', async () => {

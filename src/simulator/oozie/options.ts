@@ -111,7 +111,9 @@ export const oozieSimulatorOptionsSchema = z.strictObject({
   overwriteUserName: z.boolean().default(true),
   /** Number of job reads (GET and PUT on `/job/{id}`) after a submit that answer 400 `E0604`. */
   invisibleAfterSubmit: z.number().int().min(0).default(0),
-  /** Whether the `external-id` lookup is also blind during `invisibleAfterSubmit`. */
+  /** Milliseconds of simulator clock after a submit during which job reads answer 400 `E0604`. */
+  invisibleForMs: z.number().int().min(0).default(0),
+  /** Whether the `external-id` lookup is also blind during `invisibleAfterSubmit` and `invisibleForMs`. */
   invisibleAffectsLookup: z.boolean().default(false),
   systemMode: z.enum(['NORMAL', 'SAFEMODE', 'NOWEBSERVICE']).default('NORMAL'),
   /** Reproduce old releases where a kill rewrote finished jobs to `KILLED`. */

@@ -99,9 +99,10 @@ export class JobStore {
 
   /**
    * Finds a job for a request on `/job/{id}`. During the post-submit invisibility window the lookup
-   * fails with `E0604` and uses up one of the window's requests.
+   * fails with `E0604`, and each such request uses up one of the `invisibleAfterSubmit` requests.
    */
   get(id: string): Job {
+    if (this.#hiddenByTime(id)) throw errors.jobNotFound(id);
     const remaining = this.#invisible.get(id);
     if (remaining !== undefined) {
       if (remaining <= 1) this.#invisible.delete(id);
@@ -118,10 +119,16 @@ export class JobStore {
     let found: WorkflowJob | undefined;
     for (const job of this.jobs.values()) {
       if (job.kind !== 'workflow' || job.externalId !== externalId) continue;
-      if (this.config.invisibleAffectsLookup && this.#invisible.has(job.id)) continue;
+      if (this.config.invisibleAffectsLookup && (this.#invisible.has(job.id) || this.#hiddenByTime(job.id)))
+        continue;
       if (!found || job.createdMs >= found.createdMs) found = job;
     }
     return found;
+  }
+
+  #hiddenByTime(id: string): boolean {
+    const job = this.jobs.get(id.replace(/@.*$/, ''));
+    return job !== undefined && this.clock.now() < job.createdMs + this.config.invisibleForMs;
   }
 
   #application(appPath: string, kind: Application['kind']): Application {

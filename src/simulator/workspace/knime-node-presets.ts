@@ -114,7 +114,7 @@ export interface VariableSpec {
 }
 
 /**
- * The current Container Input (Variable) node. With variables given, "require specification" is
+ * Builds the settings of the current Container Input (Variable) node. With variables given, "require specification" is
  * set, so the node publishes them as its example.
  */
 export function containerVariableInput(

@@ -31,7 +31,7 @@ export function config(key: string, children: readonly XmlNode[] = []): XmlNode 
   return { kind: 'config', key, children };
 }
 
-/** A KNIME array config: `array-size` followed by entries `0` … `n-1`. */
+/** Builds a KNIME array config: `array-size` followed by entries `0` … `n-1`. */
 export function stringArrayConfig(key: string, values: readonly string[]): XmlNode {
   return config(key, [
     intEntry('array-size', values.length),
@@ -85,7 +85,7 @@ export function knimeConfigXml(rootKey: string, children: readonly XmlNode[]): s
   return lines.join('\n');
 }
 
-/** What a native node's `settings.xml` holds: the factory, the display name and the model settings. */
+/** Content of a native node's `settings.xml`: the factory, the display name and the model settings. */
 export interface NodeSettingsSpec {
   readonly factory: string;
   readonly nodeName: string;
@@ -204,7 +204,8 @@ function nodeEntry(node: WorkflowNode, folder: string, index: number): XmlNode {
   const isNested = 'type' in node;
   const settingsFile =
     isNested && node.type === 'metanode' ? `${folder}/workflow.knime` : `${folder}/settings.xml`;
-  const nodeType = isNested ? (node.type === 'component' ? 'SubNode' : 'MetaNode') : 'NativeNode';
+  let nodeType = 'NativeNode';
+  if (isNested) nodeType = node.type === 'component' ? 'SubNode' : 'MetaNode';
   return config(`node_${node.id}`, [
     intEntry('id', node.id),
     stringEntry('node_settings_file', settingsFile),

@@ -50,7 +50,9 @@ const VALUE_RULES: Readonly<Record<string, ValueRule>> = {
 
 function nullableString(context: NodeSettingsContext, key: string): JsonNode {
   const text = context.model.config('defaultValue')?.string(key);
-  return text === undefined ? jsonString('') : text === null ? JSON_NULL : jsonString(text);
+  if (text === undefined) return jsonString('');
+  if (text === null) return JSON_NULL;
+  return jsonString(text);
 }
 
 /** `{"username": …, "password": "*************"}`; the password is masked whether or not one is saved. */

@@ -24,6 +24,13 @@ export function normaliseRepositoryPath(path: string): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
+/** Orders strings by UTF-16 code units, independent of the machine's locale. */
+function compareCodeUnits(left: string, right: string): number {
+  if (left < right) return -1;
+  if (left > right) return 1;
+  return 0;
+}
+
 function indexItems(root: WorkspaceItem) {
   const byPath = new Map<string, WorkspaceItem>();
   const byId = new Map<string, WorkspaceItem>();
@@ -40,7 +47,7 @@ function indexItems(root: WorkspaceItem) {
   };
   visit(root);
 
-  workflows.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  workflows.sort((left, right) => compareCodeUnits(left.path, right.path));
   return { byPath, byId, workflows, collisions };
 }
 
@@ -63,7 +70,7 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
   }
   if (!isDirectory) {
     throw new WorkspaceLoadError(
-      `workspace folder ${root} is not a folder; pass the folder that holds the workflows`,
+      `workspace folder ${root} is not a folder; pass the folder that contains the workflows`,
     );
   }
   if (await isFile(join(root, 'workflow.knime'))) {

@@ -6,8 +6,8 @@
  *   name is empty. Component-internal `:0` segments are not part of the id path.
  * - Input nodes and output nodes are named separately. When two nodes of one direction share a
  *   name, both are published under their FQ names.
- * - Otherwise a node is published under its FQ name if it asks for it (`useFullyQualifiedName`,
- *   always for legacy Quickform nodes), else under its short name.
+ * - Otherwise a node is published under its FQ name if its settings request it
+ *   (`useFullyQualifiedName`, always for legacy Quickform nodes), else under its short name.
  */
 
 /** The facts about one node that decide its published name. */
@@ -66,7 +66,7 @@ export function publishNames(nodes: readonly NamingInput[]): PublishedName[] {
  */
 const FULLY_QUALIFIED_PATTERN = /^(?:.+-)?\d+(?::\d+)*$/;
 
-/** A parameter as the name lookup sees it. */
+/** Names of one parameter, as the name lookup reads them. */
 export interface NamedParameter {
   /** Name the author set in the node. */
   readonly shortName: string;
@@ -74,9 +74,10 @@ export interface NamedParameter {
 }
 
 /**
- * Finds the parameter a caller means, as KNIME does when it applies job inputs: a name that looks
- * fully qualified is compared with FQ names, any other name with the short names, where a short
- * name shared by several nodes only matches in its FQ form.
+ * Finds the parameter a caller means, as KNIME does when it applies job inputs. A name that looks
+ * fully qualified is compared with FQ names, any other name with the short names. A short name
+ * that several nodes share only matches in its FQ form, so pass inputs and input resources
+ * together.
  *
  * @returns the matching parameter, or `undefined`; {@link unknownParameterMessage} words the error
  */

@@ -72,7 +72,7 @@ function readServicePort(context: NodeSettingsContext, direction: 'input' | 'out
   };
 }
 
-/** Whether a factory class belongs to a node that KNIME publishes as a REST parameter or resource. */
+/** Returns whether a factory class belongs to a node that KNIME publishes as a REST parameter or resource. */
 export function isExternalNodeFactory(factory: string): boolean {
   return factory in READERS || QUICKFORM_PACKAGE.test(factory);
 }

@@ -17,7 +17,7 @@ function demo(path: string): WorkflowModel {
   return found;
 }
 
-/** Published names with kinds, the way a reader of the :openapi document sees them. */
+/** Published names with their kinds. */
 function summary(workflow: WorkflowModel) {
   return {
     inputs: workflow.inputs.map((input) => `${input.name}:${input.kind}`),

@@ -100,33 +100,40 @@ describe('schemaFromExample', () => {
   });
 });
 
-describe('firstRowAsObject', () => {
-  it('maps the first row by column type', () => {
-    const template = parseJsonTree(
-      '{"table-spec":[{"name":"string"},{"n":"int"},{"x":"double"},{"ok":"boolean"},{"d":"localdate"}],' +
-        '"table-data":[["a",1,2,true,"2026-01-02"],["b",2,3,false,"2026-01-03"]]}',
-      'test',
-    );
-    const row = firstRowAsObject(template);
+/** Returns the example row of a template as plain JSON; fails the test when there is none. */
+function plainRow(text: string): unknown {
+  const row = firstRowAsObject(parseJsonTree(text, 'test'));
+  if (!row) throw new Error(`no example row for ${text}`);
+  return toPlainJson(row);
+}
 
-    expect(row && toPlainJson(row)).toEqual({ name: 'a', n: 1, x: 2, ok: true, d: '2026-01-02' });
-    expect(row && schemaFromExample(row)).toMatchObject({
+describe('firstRowAsObject', () => {
+  const TYPED =
+    '{"table-spec":[{"name":"string"},{"n":"int"},{"x":"double"},{"ok":"boolean"},{"d":"localdate"}],' +
+    '"table-data":[["a",1,2,true,"2026-01-02"],["b",2,3,false,"2026-01-03"]]}';
+
+  it('maps the first row by column type', () => {
+    expect(plainRow(TYPED)).toEqual({ name: 'a', n: 1, x: 2, ok: true, d: '2026-01-02' });
+  });
+
+  it('types int cells as integer and double cells as number', () => {
+    const row = firstRowAsObject(parseJsonTree(TYPED, 'test'));
+
+    expect(row).toBeDefined();
+    expect(schemaFromExample(row ?? { type: 'null' })).toMatchObject({
       properties: { n: { type: 'integer' }, x: { type: 'number' } },
     });
   });
 
   it('returns an empty row for a template without data', () => {
-    const row = firstRowAsObject(parseJsonTree('{"table-spec":[],"table-data":[]}', 'test'));
-
-    expect(row && toPlainJson(row)).toEqual({});
+    expect(plainRow('{"table-spec":[],"table-data":[]}')).toEqual({});
   });
 
   it('turns missing cells into null', () => {
-    const row = firstRowAsObject(
-      parseJsonTree('{"table-spec":[{"a":"int"},{"b":"string"}],"table-data":[[null]]}', 'test'),
-    );
-
-    expect(row && toPlainJson(row)).toEqual({ a: null, b: null });
+    expect(plainRow('{"table-spec":[{"a":"int"},{"b":"string"}],"table-data":[[null]]}')).toEqual({
+      a: null,
+      b: null,
+    });
   });
 
   it('rejects a template without table-spec', () => {

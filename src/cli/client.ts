@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { KnimeClient } from '../job/api.js';
 import { type ConnectionOptions, describeConnection, resolveConnection } from './connection.js';
+import { parseDuration } from './duration.js';
 import { usageError } from './exit.js';
 import type { Output } from './terminal.js';
 import { cliLogger, tracingFetch } from './trace.js';
@@ -34,6 +35,12 @@ export async function connect(options: ConnectionOptions, output: Output): Promi
     }
   }
 
+  const retries = Number(options.retries ?? '4');
+  if (!Number.isInteger(retries) || retries < 0 || retries > 20) {
+    throw usageError(`invalid --retries "${options.retries}": expected a whole number from 0 to 20`);
+  }
+  const requestTimeoutMs = parseDuration(options.requestTimeout ?? '60s', '--request-timeout');
+
   const { createClient } = await import('../index.js');
   return createClient({
     url: connection.url,
@@ -44,5 +51,7 @@ export async function connect(options: ConnectionOptions, output: Output): Promi
     fetch: output.debugEnabled ? tracingFetch(output) : fetch,
     logger: cliLogger(output),
     logLevel: output.debugEnabled ? 'debug' : 'warn',
+    retry: retries === 0 ? false : { maxRetries: retries },
+    requestTimeoutMs,
   });
 }

@@ -11,6 +11,10 @@ export interface ConnectionOptions {
   passwordStdin?: boolean;
   passwordFile?: string;
   caFile?: string;
+  /** Retries of idempotent requests after transient failures (`--retries`). */
+  retries?: string;
+  /** Per-request timeout as a duration (`--request-timeout`). */
+  requestTimeout?: string;
 }
 
 /** Where a connection setting came from, for `--debug` and error messages. */
@@ -41,7 +45,13 @@ export function addConnectionOptions(command: Command): Command {
     .option('--profile <name>', 'named profile from the configuration file (env KNIME_PROFILE)')
     .option('--password-stdin', 'read the password from standard input (one line)')
     .option('--password-file <path>', 'read the password from the first line of a file')
-    .option('--ca-file <path>', 'PEM file with extra CA certificates to trust for TLS');
+    .option('--ca-file <path>', 'PEM file with extra CA certificates to trust for TLS')
+    .option(
+      '--retries <count>',
+      'retries of reads and discards after connection errors or HTTP 5xx, 408, 429',
+      '4',
+    )
+    .option('--request-timeout <duration>', 'limit of one HTTP request (units ms, s, m, h)', '60s');
 }
 
 /** Input streams and environment, injectable for tests. */

@@ -59,6 +59,12 @@ export function toExitError(error: unknown): CliExitError {
     });
   }
 
+  // A single request that ran out of time (after the retries) means the server did not answer,
+  // which is exit code 7; the job deadlines are exit code 5.
+  if (error.code === 'timeout' && error.clock === 'request') {
+    return new CliExitError(ExitCode.unavailable, error.message, hintByErrorCode.network, { cause: error });
+  }
+
   let hint = hintByErrorCode[error.code];
   if (error.code === 'timeout' && error.jobId !== undefined) {
     hint = `the job ${error.jobId} was cancelled; raise --timeout or --load-timeout if the job needs longer`;

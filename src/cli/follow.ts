@@ -33,6 +33,7 @@ export async function followJob(
   let final: JobStatus | undefined;
   let failure: unknown;
 
+  // A signal that arrived before the wait (during the start) aborts the wait at once.
   try {
     final = await handle.wait({
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -78,8 +79,9 @@ export async function followJob(
   const status = final ?? handle.lastStatus ?? (await statusQuietly(handle));
   const exitError = failure === undefined ? undefined : exitErrorFor(failure, guard, handle);
 
+  // A failed job's outputValues hold the workflow's template values, not results, so they are left out.
   const document: JobResultDocument = status
-    ? resultDocument(status, { outputs: failure === undefined ? outputs : (status.outputs ?? {}), discarded })
+    ? resultDocument(status, { outputs, discarded })
     : emptyDocument(handle, discarded);
   if (files !== undefined) document.files = files;
   if (exitError !== undefined) document.error = exitError.message;
@@ -88,7 +90,9 @@ export async function followJob(
 
   if (exitError !== undefined) {
     output.error(`error: ${exitError.message}`);
-    for (const node of document.failedNodes) output.error(`  ${node.node}: ${node.message}`);
+    for (const node of document.failedNodes) {
+      if (!exitError.message.includes(node.message)) output.error(`  ${node.node}: ${node.message}`);
+    }
     if (exitError.hint) output.error(exitError.hint);
     return exitError.code;
   }
@@ -117,7 +121,6 @@ function exitErrorFor(failure: unknown, guard: InterruptGuard, handle: JobHandle
     return new CliExitError(
       guard.exitCode,
       `interrupted by ${guard.received}; job ${handle.id} was cancelled`,
-      `check it with \`knimectl status ${handle.id}\``,
     );
   }
 
@@ -134,6 +137,7 @@ function exitErrorFor(failure: unknown, guard: InterruptGuard, handle: JobHandle
 }
 
 async function cancelQuietly(handle: JobHandle, output: Output): Promise<void> {
+  if (handle.lastStatus?.terminal === true) return;
   try {
     const status = await handle.cancel();
     output.info(`cancelled job ${handle.id} (state ${status.state})`);

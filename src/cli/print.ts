@@ -24,7 +24,7 @@ export function printResult(
   succeeded: boolean,
 ): void {
   if (format === 'json') {
-    output.out(`${JSON.stringify(document, null, 2)}\n`);
+    printJson(document, output);
     return;
   }
   if (format === 'properties') {
@@ -37,7 +37,10 @@ export function printResult(
   }
 }
 
-/** Prints any JSON value as one document on stdout. */
+/**
+ * Prints any JSON value as one document on one line of stdout, so that tools which keep the last
+ * line (Airflow's XCom) or read JSON lines get the whole document. Pipe it to `jq` to read it.
+ */
 export function printJson(value: unknown, output: Output): void {
-  output.out(`${JSON.stringify(value, null, 2)}\n`);
+  output.out(`${JSON.stringify(value)}\n`);
 }

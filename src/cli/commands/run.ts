@@ -1,3 +1,4 @@
+import type { JobHandle } from '../../job/api.js';
 import { connect } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { toExitError } from '../error-map.js';
@@ -14,11 +15,15 @@ export default async function run({ args, options, output }: CommandContext): Pr
   const client = await connect(connectionOptions(options), output);
 
   let jobId: string | undefined;
-  const guard = new InterruptGuard(output, () => (jobId ? `job ${jobId}` : `the start of ${workflow}`));
+  const guard = new InterruptGuard(output, () =>
+    jobId ? `job ${jobId}` : `the job of ${workflow} once it is created`,
+  );
   try {
-    let handle: Awaited<ReturnType<typeof client.start>>;
+    // The start gets no abort signal: a job-creating request cut off by Ctrl-C may still create
+    // the job, and its id would be lost. A signal during the start is handled right after it.
+    let handle: JobHandle;
     try {
-      handle = await client.start(workflow, inputs, { signal: guard.signal });
+      handle = await client.start(workflow, inputs);
     } catch (error) {
       if (guard.received !== undefined) {
         output.error(`interrupted by ${guard.received} before the job started`);

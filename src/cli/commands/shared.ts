@@ -13,6 +13,8 @@ export function connectionOptions(options: Record<string, unknown>): ConnectionO
   if (options.passwordStdin === true) picked.passwordStdin = true;
   if (typeof options.passwordFile === 'string') picked.passwordFile = options.passwordFile;
   if (typeof options.caFile === 'string') picked.caFile = options.caFile;
+  if (typeof options.retries === 'string') picked.retries = options.retries;
+  if (typeof options.requestTimeout === 'string') picked.requestTimeout = options.requestTimeout;
   return picked;
 }
 

@@ -16,7 +16,8 @@ interface SimulatorUserFlag {
 export default async function simulator({ options, output }: CommandContext): Promise<number> {
   const port = parseInteger(options.port, '--port', 0, 65_535);
   const timeScale = parsePositive(options.timeScale, '--time-scale');
-  const seed = parseInteger(options.seed, '--seed', -(2 ** 31), 2 ** 31 - 1);
+  const seed =
+    options.seed === undefined ? undefined : parseInteger(options.seed, '--seed', -(2 ** 31), 2 ** 31 - 1);
   const users = parseUsers(
     (options.user as string[] | undefined) ?? [],
     output.terminal.env.KNIME_SIMULATOR_USERS,
@@ -59,8 +60,8 @@ export default async function simulator({ options, output }: CommandContext): Pr
         {
           port,
           timeScale,
-          seed,
           users,
+          ...(seed !== undefined ? { seed } : {}),
           contextRoot: String(options.contextRoot ?? '/knime'),
           ...(typeof options.workspace === 'string' ? { workspace: options.workspace } : {}),
           ...(faults ? { faults } : {}),
@@ -115,7 +116,7 @@ export function parseUsers(flags: string[], fromEnv: string | undefined): Simula
   });
 }
 
-async function readFaults(path: string, seed: number): Promise<FaultConfig> {
+async function readFaults(path: string, seed: number | undefined): Promise<FaultConfig> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -125,7 +126,10 @@ async function readFaults(path: string, seed: number): Promise<FaultConfig> {
       'pass a JSON file to --faults',
     );
   }
-  const withSeed = Array.isArray(parsed) ? { seed, rules: parsed } : { seed, ...(parsed as object) };
+  const seedField = seed === undefined ? {} : { seed };
+  const withSeed = Array.isArray(parsed)
+    ? { ...seedField, rules: parsed }
+    : { ...seedField, ...(parsed as object) };
 
   const { faultConfigSchema } = await import('../../simulator/common/faults.js');
   const result = faultConfigSchema.safeParse(withSeed);

@@ -205,7 +205,10 @@ ${connectionNote}`,
     configure: (command) => {
       command
         .option('--port <number>', 'TCP port on 127.0.0.1; 0 picks a free one', '8080')
-        .option('--workspace <dir>', 'folder of KNIME workflows to serve (default: an empty repository)')
+        .option(
+          '--workspace <dir>',
+          'folder of KNIME workflows to serve (default: the packaged demo/workspace)',
+        )
         .option(
           '--user <name:password>',
           'accepted user (repeatable; env KNIME_SIMULATOR_USERS=name:password,…)',
@@ -218,7 +221,10 @@ ${connectionNote}`,
           '1',
         )
         .option('--faults <file>', 'JSON file with fault-injection rules (latency, 5xx, resets, …)')
-        .option('--seed <number>', 'seed of the fault injection (a seed in the --faults file wins)', '1')
+        .option(
+          '--seed <number>',
+          'seed of job ids and fault draws (default: random job ids; a seed in the --faults file wins)',
+        )
         .option('--alteryx', 'serve the Alteryx Server API V3 simulator instead')
         .option('--oozie', 'serve the Oozie Web Services API simulator instead')
         .option('--config <file>', 'with --alteryx: workflows file; with --oozie: simulator options file');

@@ -28,7 +28,10 @@ const commandConfig = z
       })
       .describe('Program and its arguments, run without a shell'),
     env: z
-      .record(z.string(), z.string())
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)),
+      )
       .optional()
       .describe(`Environment variables for the command; values may use \${{ }} expressions`),
     'working-directory': z

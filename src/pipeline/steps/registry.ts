@@ -4,10 +4,11 @@
  */
 import { commandStep } from './command.js';
 import { knimeStep } from './knime.js';
+import { oozieStep } from './oozie.js';
 import type { AnyStepKind } from './types.js';
 import { waitStep } from './wait.js';
 
-export const stepKinds: readonly AnyStepKind[] = [commandStep, waitStep, knimeStep];
+export const stepKinds: readonly AnyStepKind[] = [commandStep, waitStep, knimeStep, oozieStep];
 
 /** Returns the step kind named `name`, or `undefined`. */
 export function findStepKind(name: string): AnyStepKind | undefined {

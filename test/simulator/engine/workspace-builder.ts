@@ -1,3 +1,4 @@
+import { normaliseRepositoryPath } from '../../../src/simulator/workspace/load.js';
 import type {
   ParameterKind,
   ParameterModel,
@@ -143,7 +144,7 @@ export function buildWorkspace(
   return {
     root,
     rootItem,
-    find: (path) => byPath.get(path === '' ? '/' : path.length > 1 ? path.replace(/\/+$/, '') : path),
+    find: (path) => byPath.get(normaliseRepositoryPath(path)),
     findById: (id) => [...byPath.values()].find((item) => item.id === id),
     workflows: () =>
       [...byPath.values()]

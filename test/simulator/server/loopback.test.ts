@@ -47,6 +47,25 @@ describe('loopback server', () => {
   });
 });
 
+describe('CLI entry point defaults', () => {
+  it('serves the demo workspace without authentication', async () => {
+    const lines: string[] = [];
+    const running = await serveSimulatorFromCli(
+      {},
+      { write: (text: string) => lines.push(...text.trim().split('\n')) },
+    );
+    try {
+      expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/knime$/);
+      expect(lines[1]).toBe('authentication: off (no --user given)');
+      expect(lines).toContain('workflow /Demo/Hello World');
+      const listing = await fetch(`${lines[0]}/rest/v4/repository/Demo`);
+      expect(listing.status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describeWithFixtures('CLI entry point', () => {
   let running: { close(): Promise<void> } | undefined;
   afterEach(async () => {

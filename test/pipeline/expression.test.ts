@@ -123,29 +123,29 @@ describe('expression parser', () => {
 
 describe('templates', () => {
   it('keeps the type of a lone expression', () => {
-    expect(resolveTemplate('${{ params.limit }}', context)).toBe(10);
-    expect(resolveTemplate('${{ steps.extract.outputs.list }}', context)).toEqual(['a', 'b']);
+    expect(resolveTemplate(`\${{ params.limit }}`, context)).toBe(10);
+    expect(resolveTemplate(`\${{ steps.extract.outputs.list }}`, context)).toEqual(['a', 'b']);
   });
 
   it('joins text and expressions', () => {
-    expect(resolveTemplate('day=${{ params.date }} rows=${{ steps.extract.outputs.rows }}', context)).toBe(
+    expect(resolveTemplate(`day=\${{ params.date }} rows=\${{ steps.extract.outputs.rows }}`, context)).toBe(
       'day=2026-12-04 rows=42',
     );
-    expect(resolveTemplate('list=${{ steps.extract.outputs.list }}', context)).toBe('list=["a","b"]');
+    expect(resolveTemplate(`list=\${{ steps.extract.outputs.list }}`, context)).toBe('list=["a","b"]');
   });
 
   it('finds the closing marks outside strings', () => {
-    expect(resolveTemplate("${{ contains('}}', '}') }}", context)).toBe(true);
+    expect(resolveTemplate(`\${{ contains('}}', '}') }}`, context)).toBe(true);
   });
 
   it('gives offsets within the whole string', () => {
-    expect(() => parseTemplate('ab ${{ 1 == }}')).toThrow(ExpressionError);
+    expect(() => parseTemplate(`ab \${{ 1 == }}`)).toThrow(ExpressionError);
     try {
-      resolveTemplate('rows: ${{ steps.extract.outputs.nope }}', context);
+      resolveTemplate(`rows: \${{ steps.extract.outputs.nope }}`, context);
     } catch (error) {
       expect(error).toBeInstanceOf(MissingReferenceError);
-      expect((error as MissingReferenceError).offset).toBe('rows: ${{ steps.extract.outputs.'.length);
+      expect((error as MissingReferenceError).offset).toBe(`rows: \${{ steps.extract.outputs.`.length);
     }
-    expect(() => parseTemplate('x ${{ params.a')).toThrow('unclosed');
+    expect(() => parseTemplate(`x \${{ params.a`)).toThrow('unclosed');
   });
 });

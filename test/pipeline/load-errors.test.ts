@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PipelineFileError } from '../../src/pipeline/errors.js';
-import { loadPipeline, validatePipeline } from '../../src/pipeline/load.js';
+import { loadPipeline, parsePipeline, validatePipeline } from '../../src/pipeline/load.js';
 
 const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bad-files');
 
@@ -20,7 +20,7 @@ describe('bad pipeline files', () => {
   const files = readdirSync(corpus).filter((name) => name.endsWith('.yaml'));
 
   it('corpus is present', () => {
-    expect(files.length).toBeGreaterThanOrEqual(15);
+    expect(files.length).toBeGreaterThanOrEqual(16);
   });
 
   it.each(files)('%s', async (name) => {
@@ -50,6 +50,25 @@ describe('bad pipeline files', () => {
     const file = path.join(corpus, 'cycle.yaml');
     await expect(loadPipeline(file)).rejects.toThrow(PipelineFileError);
     await expect(loadPipeline(file)).rejects.toThrow(`${file}:5:12: dependency cycle: a → c → b → a`);
+  });
+
+  it('reports YAML syntax errors with positions', () => {
+    const text = 'steps:\n  a:\n    kind: command\n    with: { command: [echo }\n';
+    let error: unknown;
+    try {
+      parsePipeline(text, '/pipelines/broken.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PipelineFileError);
+    const issues = (error as PipelineFileError).issues;
+    expect(issues.map((issue) => `${issue.file}:${issue.line}:${issue.column}`)).toEqual([
+      '/pipelines/broken.yaml:4:28',
+      '/pipelines/broken.yaml:4:29',
+    ]);
+    expect(issues[0]!.message).toContain(
+      'Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('reports a missing file', async () => {

@@ -14,7 +14,7 @@
  * While the command runs, the supervisor ignores SIGTERM and SIGINT (the command, in the same process
  * group, receives them too) so it can still record the exit status.
  */
-export const SUPERVISOR_SOURCE = String.raw`
+export const SUPERVISOR_SOURCE = `
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

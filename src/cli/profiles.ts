@@ -157,7 +157,7 @@ export async function writeConfig(path: string, config: ConfigFile): Promise<voi
 export function requireProfile(config: ConfigFile, name: string, path: string): Profile {
   const profile = config.profiles[name];
   if (profile === undefined) {
-    const known = Object.keys(config.profiles);
+    const known = Object.keys(config.profiles).sort();
     throw new CliExitError(
       ExitCode.usage,
       `profile "${name}" not found in ${path}`,

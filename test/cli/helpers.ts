@@ -34,11 +34,21 @@ export function freshHome(): string {
   return mkdtempSync(join(tmpdir(), 'knimectl-cli-'));
 }
 
+/** A running CLI process. */
+export interface SpawnedCli {
+  child: ChildProcess;
+  /** `/proc/<pid>/cmdline` right after the spawn, NUL separators replaced by spaces. */
+  cmdline: string;
+  /** First line of stdout, such as the URL the simulator prints. */
+  firstLine: Promise<string>;
+  done: Promise<CliResult>;
+}
+
 /**
  * Spawns `node dist/cli/bin.js ARGS` with a minimal environment (no inherited KNIME_* variables)
- * and resolves when it exits.
+ * and a fresh HOME, unless `env.HOME` is given.
  */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export function spawnCli(args: string[], options: CliOptions = {}): SpawnedCli {
   const home = options.env?.HOME ?? freshHome();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -50,31 +60,47 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     else env[key] = value;
   }
 
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
-      env,
-      cwd: options.cwd ?? repoDir,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
-    } catch {
-      // Not Linux, or the process already ended.
-    }
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      options.onStderr?.(chunk, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr, cmdline }));
-    if (options.stdin !== undefined) child.stdin.end(options.stdin);
-    else child.stdin.end();
-    options.onSpawn?.(child);
+  const child = spawn(process.execPath, [binPath, ...args], {
+    env,
+    cwd: options.cwd ?? repoDir,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    // Not Linux, or the process already ended.
+  }
+
+  let stdout = '';
+  let stderr = '';
+  let resolveFirstLine: (line: string) => void = () => undefined;
+  const firstLine = new Promise<string>((resolve) => {
+    resolveFirstLine = resolve;
+  });
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.includes('\n')) resolveFirstLine(stdout.slice(0, stdout.indexOf('\n')));
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    options.onStderr?.(chunk, child);
+  });
+
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolveFirstLine(stdout.split('\n')[0] ?? '');
+      resolve({ code, signal, stdout, stderr, cmdline });
+    });
+  });
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+  else child.stdin?.end();
+  options.onSpawn?.(child);
+  return { child, cmdline, firstLine, done };
+}
+
+/** Runs the CLI to its end; see {@link spawnCli}. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return spawnCli(args, options).done;
 }

@@ -4,6 +4,7 @@
  * response is reconciled against the server's view before anything is sent again.
  */
 import {
+  CancelledError,
   InvalidInputError,
   type KnimeError,
   NetworkError,
@@ -49,7 +50,7 @@ export interface ServerBackendOptions {
   /**
    * Attempts of a job-creating or executing request whose response was lost and whose
    * reconciliation showed that it did not land.
-   * @default 3
+   * @default 5
    */
   maxUnlandedAttempts?: number;
   /** User name of the credentials, used to narrow reconciliation to this user's jobs. */
@@ -73,7 +74,7 @@ export class ServerBackend implements Backend {
     this.#options = {
       cancelPath: options.cancelPath ?? '/execution',
       reconcileCreate: options.reconcileCreate ?? true,
-      maxUnlandedAttempts: options.maxUnlandedAttempts ?? 3,
+      maxUnlandedAttempts: options.maxUnlandedAttempts ?? 5,
       username: options.username,
     };
   }
@@ -220,6 +221,7 @@ export class ServerBackend implements Backend {
           reason: (error as Error).message,
         });
         for (const job of after) before.add(job.id);
+        await this.#pauseBeforeResend(attempt, options.signal);
       }
     }
   }
@@ -275,6 +277,7 @@ export class ServerBackend implements Backend {
           attempt,
           reason: (error as Error).message,
         });
+        await this.#pauseBeforeResend(attempt, options.signal);
       }
     }
   }
@@ -432,7 +435,8 @@ export class ServerBackend implements Backend {
           },
         );
       }
-      if (isLostResponse(error)) {
+      // 503 means no executor took the call, so only other lost answers leave the outcome open.
+      if (isLostResponse(error) && !(error instanceof ServerError && error.status === 503)) {
         throw attachCause(
           new NetworkError(
             `${(error as KnimeError).request?.method ?? 'POST'} ${(error as KnimeError).request?.url ?? path} ` +
@@ -453,6 +457,15 @@ export class ServerBackend implements Backend {
     // `state`, HTTP 200 is taken as a finished run, as the public clients of this endpoint do.
     const withState = typeof record.state === 'string' ? record : { ...record, state: 'EXECUTION_FINISHED' };
     return parseJob(withState, request, typeof record.id === 'string' ? record.id : '');
+  }
+
+  /** Back-off before a request that reconciliation showed did not land is sent again. */
+  async #pauseBeforeResend(attempt: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.#http.clock.sleep(Math.min(4000, 250 * 2 ** (attempt - 1)), signal);
+    } catch (reason) {
+      throw new CancelledError('request was aborted while waiting to send it again', { cause: reason });
+    }
   }
 
   async #jobIds(workflow: string, signal: AbortSignal | undefined): Promise<Set<string>> {

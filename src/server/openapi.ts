@@ -39,14 +39,33 @@ function parameters(schema: OpenApiObjectSchema | undefined): ParameterDescripti
   });
 }
 
-function resourcesFromSchema(value: unknown): ResourceDescription[] {
+/** Follows a local `$ref` such as `#/components/schemas/InputResources`. */
+function resolveRef(document: Record<string, unknown>, value: unknown): Record<string, unknown> | undefined {
   const record = asRecord(value);
+  const ref = record?.$ref;
+  if (typeof ref !== 'string') return record;
+  if (!ref.startsWith('#/')) return undefined;
+  let target: unknown = document;
+  for (const segment of ref.slice(2).split('/'))
+    target = asRecord(target)?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return asRecord(target);
+}
+
+/**
+ * Resources of an object schema, or of a KNIME fragment `{ schema, encoding }`. Content types come
+ * from the fragment's `encoding`, or from `encodings` (multipart encodings found in `paths`).
+ */
+function resourcesFromSchema(
+  document: Record<string, unknown>,
+  value: unknown,
+  encodings: ReadonlyMap<string, string>,
+): ResourceDescription[] {
+  const record = resolveRef(document, value);
   if (!record) return [];
-  // Either a schema, or a KNIME fragment `{ schema, encoding }`.
-  const schema = asRecord(record.schema) ?? record;
+  const schema = resolveRef(document, record.schema) ?? record;
   const encoding = asRecord(record.encoding) ?? {};
   return Object.entries(asRecord(schema.properties) ?? {}).map(([name, property]) => {
-    const contentType = asRecord(encoding[name])?.contentType;
+    const contentType = asRecord(encoding[name])?.contentType ?? encodings.get(name);
     const description = asRecord(property)?.description;
     return {
       name,
@@ -57,18 +76,30 @@ function resourcesFromSchema(value: unknown): ResourceDescription[] {
   });
 }
 
-/** Binary properties of multipart request bodies anywhere in `paths`. */
-function resourcesFromPaths(paths: unknown): ResourceDescription[] {
-  const found = new Map<string, ResourceDescription>();
-  for (const pathItem of Object.values(asRecord(paths) ?? {})) {
+/** Multipart request bodies anywhere in `paths`. */
+function multipartBodies(document: Record<string, unknown>): Record<string, unknown>[] {
+  const bodies: Record<string, unknown>[] = [];
+  for (const pathItem of Object.values(asRecord(document.paths) ?? {})) {
     for (const operation of Object.values(asRecord(pathItem) ?? {})) {
       const content = asRecord(asRecord(asRecord(operation)?.requestBody)?.content);
       const multipart = asRecord(content?.['multipart/form-data']);
-      if (!multipart) continue;
-      for (const resource of resourcesFromSchema(multipart)) {
-        const property = asRecord(asRecord(asRecord(multipart.schema)?.properties)?.[resource.name]);
-        if (property?.format === 'binary' && !found.has(resource.name)) found.set(resource.name, resource);
-      }
+      if (multipart) bodies.push(multipart);
+    }
+  }
+  return bodies;
+}
+
+/** Binary properties of the multipart request bodies, as input resources. */
+function resourcesFromPaths(
+  document: Record<string, unknown>,
+  encodings: ReadonlyMap<string, string>,
+): ResourceDescription[] {
+  const found = new Map<string, ResourceDescription>();
+  for (const multipart of multipartBodies(document)) {
+    const schema = resolveRef(document, multipart.schema);
+    for (const resource of resourcesFromSchema(document, multipart, encodings)) {
+      const property = resolveRef(document, asRecord(schema?.properties)?.[resource.name]);
+      if (property?.format === 'binary' && !found.has(resource.name)) found.set(resource.name, resource);
     }
   }
   return [...found.values()];
@@ -76,16 +107,25 @@ function resourcesFromPaths(paths: unknown): ResourceDescription[] {
 
 /** Builds the description of `workflow` from its `:openapi` document. */
 export function describeFromOpenApi(workflow: string, document: unknown): WorkflowDescription {
-  const openapi = (asRecord(document) ?? {}) as ServerWorkflowOpenApi;
+  const root = asRecord(document) ?? {};
+  const openapi = root as ServerWorkflowOpenApi;
   const schemas = openapi.components?.schemas ?? {};
   const inputs = parameters(schemas.InputParameters);
   const outputs = parameters(schemas.OutputParameters);
 
-  let inputResources = resourcesFromSchema(schemas.InputResources);
+  const encodings = new Map<string, string>();
+  for (const multipart of multipartBodies(root)) {
+    for (const [name, encoding] of Object.entries(asRecord(multipart.encoding) ?? {})) {
+      const contentType = asRecord(encoding)?.contentType;
+      if (typeof contentType === 'string') encodings.set(name, contentType);
+    }
+  }
+
+  let inputResources = resourcesFromSchema(root, schemas.InputResources, encodings);
   if (inputResources.length === 0) {
     const inputNames = new Set(inputs.map((input) => input.name));
-    inputResources = resourcesFromPaths(openapi.paths).filter((resource) => !inputNames.has(resource.name));
+    inputResources = resourcesFromPaths(root, encodings).filter((resource) => !inputNames.has(resource.name));
   }
-  const outputResources = resourcesFromSchema(schemas.OutputResources);
+  const outputResources = resourcesFromSchema(root, schemas.OutputResources, new Map());
   return { workflow, inputs, outputs, inputResources, outputResources };
 }

@@ -3,7 +3,7 @@
  */
 import type { Auth, Clock, Logger } from './types.js';
 
-/** Seconds before the `exp` claim at which a JWT counts as expired, to allow for clock skew. */
+/** Longest time before the `exp` claim at which a JWT counts as expired (clock skew), in milliseconds. */
 const JWT_EXPIRY_MARGIN_MS = 30_000;
 
 /** Fetches a new token, for example from `GET <root>/rest/v4/auth/jwt` with Basic credentials. */
@@ -33,6 +33,7 @@ export class Authenticator {
   #fetchToken: TokenFetcher | undefined;
   #token: string | undefined;
   #expiresAt: number | undefined;
+  #margin = 0;
   #pending: Promise<string> | undefined;
 
   constructor(auth: Auth | undefined, clock: Clock, logger: Logger) {
@@ -72,8 +73,7 @@ export class Authenticator {
     if (auth.type === 'basic') return basicHeader(auth.username, auth.password);
     if (auth.type === 'bearer') return `Bearer ${auth.token}`;
 
-    const expired =
-      this.#expiresAt !== undefined && this.#clock.now() >= this.#expiresAt - JWT_EXPIRY_MARGIN_MS;
+    const expired = this.#expiresAt !== undefined && this.#clock.now() >= this.#expiresAt - this.#margin;
     if (this.#token === undefined || expired) {
       if (expired) this.#logger.debug('JWT expired; fetching a new one');
       await this.refresh(signal);
@@ -92,7 +92,11 @@ export class Authenticator {
       });
     }
     const token = await this.#pending;
+    const fetchedAt = this.#clock.now();
     this.#token = token;
     this.#expiresAt = jwtExpiry(token);
+    // Short-lived tokens get half their lifetime as margin, so they are not fetched for every request.
+    const lifetime = this.#expiresAt === undefined ? 0 : Math.max(0, this.#expiresAt - fetchedAt);
+    this.#margin = Math.min(JWT_EXPIRY_MARGIN_MS, lifetime / 2);
   }
 }

@@ -20,6 +20,7 @@ export const WORKFLOWS: Record<string, WorkflowSpec> = {
   '/Examples/Greeting': {
     inputs: [{ shortName: 'name', nodeIdPath: '1', example: 'World' }],
     outputs: [{ shortName: 'greeting', nodeIdPath: '2', example: 'Hello' }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the simulator expands this placeholder.
     simulation: { loadMs: 50, durationMs: 200, outputs: { greeting: { template: 'Hello, ${input:name}!' } } },
   },
   '/Examples/Fail': {

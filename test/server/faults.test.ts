@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { simulatedServer } from '../library/simulator.js';
+
+const RUNS = 30;
+
+describe('lost responses on creating and executing routes', () => {
+  it('creates and executes every job exactly once', async () => {
+    const { client, simulator } = await simulatedServer();
+    simulator.faults.configure({
+      seed: 11,
+      rules: [
+        { method: 'POST', path: ':jobs$', lostResponseRate: 0.4 },
+        { method: 'POST', path: '/jobs/[^/]+$', lostResponseRate: 0.4 },
+      ],
+    });
+
+    const ids: string[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const result = await client.run('/Examples/Greeting', { name: `n${run}` });
+      expect(result.outputs).toEqual({ greeting: `Hello, n${run}!` });
+      ids.push(result.status.jobId);
+    }
+
+    const stats = simulator.stats.toJSON();
+    expect(simulator.faults.counts.lostResponse).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(RUNS);
+    expect(stats.jobsCreated).toBe(RUNS);
+    expect(stats.executionsStarted).toBe(RUNS);
+    expect(Object.values(stats.executionsByJob).every((count) => count === 1)).toBe(true);
+    expect(stats.discards).toBe(RUNS);
+  });
+
+  it('sends a creation again after a reset before the server acted', async () => {
+    const { client, simulator } = await simulatedServer();
+    simulator.faults.configure({
+      seed: 5,
+      rules: [
+        { method: 'POST', path: ':jobs$', resetRate: 0.3 },
+        { method: 'POST', path: '/jobs/[^/]+$', resetRate: 0.3 },
+      ],
+    });
+    for (let run = 0; run < 10; run += 1) await client.run('/Examples/Greeting', { name: 'x' });
+
+    expect(simulator.faults.counts.reset).toBeGreaterThan(0);
+    expect(simulator.stats.jobsCreated).toBe(10);
+    expect(simulator.stats.executionsStarted).toBe(10);
+  });
+
+  it('survives faults on every route without duplicates', async () => {
+    const { client, simulator } = await simulatedServer();
+    simulator.faults.configure({
+      seed: 23,
+      rules: [
+        { method: 'POST', lostResponseRate: 0.25, serverErrorRate: 0.1 },
+        { method: 'GET', serverErrorRate: 0.2, nonJsonErrorRate: 0.1, resetRate: 0.1 },
+        { method: 'DELETE', lostResponseRate: 0.3 },
+      ],
+    });
+    for (let run = 0; run < 15; run += 1) await client.run('/Examples/Greeting', { name: 'x' });
+
+    const stats = simulator.stats.toJSON();
+    expect(stats.jobsCreated).toBe(15);
+    expect(stats.executionsStarted).toBe(15);
+    expect(Object.values(stats.executionsByJob).every((count) => count === 1)).toBe(true);
+    expect(simulator.engine.listJobs({})).toHaveLength(0);
+  });
+});

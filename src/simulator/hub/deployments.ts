@@ -1,6 +1,6 @@
 import type { UserAccount } from './accounts.js';
 import type { ExecutionContext } from './contexts.js';
-import { apiUrl, control, type HubContext, HubError } from './http.js';
+import { apiUrl, control, type HubContext } from './http.js';
 import type { DeploymentType, HubAppOptions } from './options.js';
 import type { HubItem } from './spaces.js';
 import { formatTimestamp, isoDuration } from './wire.js';
@@ -124,19 +124,4 @@ export function deploymentJson(
     tags: [],
     ...deployment.extra,
   };
-}
-
-/**
- * Parses a deployment id `<type>:<uuid>` (also `shared:<type>:<uuid>`).
- *
- * @throws {HubError} 422 for a value of another form.
- */
-export function parseDeploymentId(id: string): { type: DeploymentType; uuid: string } {
-  const match = /^(?:shared:)?(rest|schedule|data-app|trigger):([0-9a-f-]{36})$/i.exec(id);
-  if (!match) {
-    throw new HubError(422, `'${id}' is not a deployment id.`, [
-      'Deployment ids have the form <type>:<uuid>, with type rest, schedule, data-app or trigger.',
-    ]);
-  }
-  return { type: match[1] as DeploymentType, uuid: (match[2] as string).toLowerCase() };
 }

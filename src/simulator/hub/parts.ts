@@ -42,11 +42,17 @@ export function requireScope(parts: HubParts, c: HubContext, scope: string, what
 /**
  * The deployment `id` as the caller may see it.
  *
- * @throws {HubError} 422 for a malformed id, 404 for an unknown one, 403 without access.
+ * @param missingStatus 404, or 422 on the job routes whose spec declares no 404
+ * @throws {HubError} `missingStatus` for an unknown id, 403 without access.
  */
-export function requireDeployment(parts: HubParts, c: HubContext, id: string): Deployment {
+export function requireDeployment(
+  parts: HubParts,
+  c: HubContext,
+  id: string,
+  missingStatus: 404 | 422 = 404,
+): Deployment {
   const deployment = parts.deployments.get(id.replace(/^shared:/, ''));
-  if (!deployment) throw new HubError(404, `Deployment '${id}' does not exist.`);
+  if (!deployment) throw new HubError(missingStatus, `Deployment '${id}' does not exist.`);
   requireScope(parts, c, deployment.scope, `deployment '${id}'`);
   return deployment;
 }

@@ -118,8 +118,10 @@ function registerExecutionContextRoutes(app: Hono<HubEnv>, parts: HubParts): voi
   };
   const requireContext = (c: HubContext, id: string) => {
     const context = parts.contexts.get(id);
-    if (!context) throw new HubError(404, `Execution context '${id}' does not exist.`);
-    requireScope(parts, c, context.scope, `execution context '${id}'`);
+    // The spec declares no 403 here: a context of another account is as invisible as a missing one.
+    if (!context || !mayAct(parts, c, context.scope)) {
+      throw new HubError(404, `Execution context '${id}' does not exist.`);
+    }
     return context;
   };
 

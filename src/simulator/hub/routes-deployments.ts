@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { mergeInputs, queryInputs, readInputs, readJsonObject } from './body.js';
-import { type Deployment, deploymentJson, parseDeploymentId } from './deployments.js';
+import { type Deployment, deploymentJson } from './deployments.js';
 import { newJob, runOneShot } from './execution.js';
 import {
   apiUrl,
@@ -140,7 +140,6 @@ export function registerDeploymentRoutes(app: Hono<HubEnv>, parts: HubParts): vo
         key,
       );
     }
-    parseDeploymentId(key.replace(/^shared:/, ''));
     const deployment = requireDeployment(parts, c, key);
     return respond(
       c,
@@ -184,7 +183,7 @@ export function registerDeploymentRoutes(app: Hono<HubEnv>, parts: HubParts): vo
   });
 
   app.post('/deployments/:id/jobs', async (c) => {
-    const deployment = requireDeployment(parts, c, c.req.param('id'));
+    const deployment = requireDeployment(parts, c, c.req.param('id'), 422);
     const asyncLoading = booleanQuery(c, 'asyncLoading') ?? false;
     const resetBeforeExecution = booleanQuery(c, 'resetBeforeExecution') ?? false;
     if (asyncLoading && resetBeforeExecution) {
@@ -193,7 +192,7 @@ export function registerDeploymentRoutes(app: Hono<HubEnv>, parts: HubParts): vo
       ]);
     }
     const context = parts.contexts.forNewJob(deployment.context.id);
-    const reference = parts.spaces.resolveWorkflow(deployment.item.id, deployment.itemVersion);
+    const reference = parts.spaces.resolveWorkflow(deployment.item.id, deployment.itemVersion, 422);
     let view = await newJob(c, parts, {
       reference,
       context,
@@ -223,7 +222,7 @@ export function registerDeploymentRoutes(app: Hono<HubEnv>, parts: HubParts): vo
   });
 
   app.get('/deployments/:id/jobs', (c) => {
-    const deployment = requireDeployment(parts, c, c.req.param('id'));
+    const deployment = requireDeployment(parts, c, c.req.param('id'), 422);
     return jobListResponse(
       c,
       parts,
@@ -282,7 +281,7 @@ async function createDeployment(c: HubContext, parts: HubParts, type: Deployment
       "'itemVersion' is required: a version number, 'most-recent' or 'current-state'.",
     ]);
   }
-  const reference = parts.spaces.resolveWorkflow(c.req.query('workflowUri'), itemVersion);
+  const reference = parts.spaces.resolveWorkflow(c.req.query('workflowUri'), itemVersion, 422);
   requireScope(parts, c, reference.item.owner.id, `workflow '${reference.item.path}'`);
   const body = await readJsonObject(c);
   if (typeof body.name !== 'string' || body.name.trim() === '') {
@@ -314,6 +313,9 @@ async function createDeployment(c: HubContext, parts: HubParts, type: Deployment
     modifiedAt: now,
   };
   applyUpdate(parts, deployment, body);
+  if (type === 'trigger' && deployment.extra.filters === undefined) {
+    throw new HubError(422, 'Invalid request body.', ["A trigger deployment needs 'filters'."]);
+  }
   if (type === 'schedule' && deployment.extra.schedule === undefined) {
     throw new HubError(422, 'Invalid request body.', [
       "A schedule deployment needs 'schedule' with at least 'startTime'.",
@@ -382,9 +384,30 @@ function applyUpdate(parts: HubParts, deployment: Deployment, body: Record<strin
   }
   if (body.filters !== undefined) {
     if (deployment.type !== 'trigger') problems.push("'filters' applies only to trigger deployments.");
-    else if (!Array.isArray(body.filters)) problems.push("'filters' must be an array.");
-    else deployment.extra = { ...deployment.extra, filters: body.filters };
+    else if (!Array.isArray(body.filters) || !body.filters.every(isTriggerFilter)) {
+      problems.push(
+        "'filters' must be an array of {spaces: [...], itemTypes: [...], actionTypes: [...]} with at least one item and action type each.",
+      );
+    } else deployment.extra = { ...deployment.extra, filters: body.filters };
   }
   if (problems.length > 0) throw new HubError(422, 'Invalid request body.', problems);
   deployment.modifiedAt = parts.engine.clock.now();
+}
+
+const TRIGGER_ACTION_TYPES = new Set(['ADDED', 'UPDATED', 'REMOVED', 'VERSION_CREATED']);
+const TRIGGER_ITEM_TYPES = new Set(['Component', 'Data', 'WorkflowGroup', 'Workflow']);
+
+/** Checks a trigger filter; `VERSION_CREATED` is accepted because recorded Hub triggers use it. */
+function isTriggerFilter(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const { spaces, itemTypes, actionTypes } = value as Record<string, unknown>;
+  return (
+    Array.isArray(spaces) &&
+    Array.isArray(itemTypes) &&
+    itemTypes.length > 0 &&
+    itemTypes.every((type) => TRIGGER_ITEM_TYPES.has(type as string)) &&
+    Array.isArray(actionTypes) &&
+    actionTypes.length > 0 &&
+    actionTypes.every((type) => TRIGGER_ACTION_TYPES.has(type as string))
+  );
 }

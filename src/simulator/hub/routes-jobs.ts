@@ -112,7 +112,7 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
     const forCurrentUser = booleanQuery(c, 'forCurrentUser') ?? false;
     const workflowUri = c.req.query('workflowUri');
     const item = workflowUri === undefined ? undefined : spaces.find(workflowUri);
-    if (workflowUri !== undefined && !item) throw new HubError(404, `Item '${workflowUri}' does not exist.`);
+    if (workflowUri !== undefined && !item) throw new HubError(422, `Item '${workflowUri}' does not exist.`);
     const caller = c.var.hub.caller.user;
     const visible = jobs.all().filter((job) => {
       if (forCurrentUser && job.origin.creator.id !== caller.id && job.origin.initiator.id !== caller.id)
@@ -132,7 +132,7 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
         "'asyncLoading=true' cannot be combined with 'resetBeforeExecution=true'.",
       ]);
     }
-    const reference = spaces.resolveWorkflow(c.req.query('workflowUri'), c.req.query('itemVersion'));
+    const reference = spaces.resolveWorkflow(c.req.query('workflowUri'), c.req.query('itemVersion'), 422);
     const body = await readCreationBody(c);
     const context = contexts.forNewJob(body.executionContext);
     const view = await newJob(c, parts, {
@@ -167,7 +167,7 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
   });
 
   app.get('/jobs/open-api', (c) => {
-    const reference = spaces.resolveWorkflow(c.req.query('workflowUri'), c.req.query('itemVersion'));
+    const reference = spaces.resolveWorkflow(c.req.query('workflowUri'), c.req.query('itemVersion'), 422);
     return c.json(workflowOpenApi(reference.workflow, reference.item.path, apiUrl(c, '/jobs')), 200, {
       'x-request-id': requestIdOf(c),
     });

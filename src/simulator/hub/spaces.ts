@@ -125,30 +125,45 @@ export class SpaceDirectory {
   /**
    * Resolves `workflowUri` plus `itemVersion` to a workflow.
    *
-   * @throws {HubError} 422 for a missing `workflowUri` or a malformed version, 404 for an unknown
-   *   item or version, 422 for an item that is not a workflow.
+   * @param missingStatus status for an unknown item or version: 404, or 422 on the operations whose
+   *   spec declares no 404 (`POST /jobs`, deployment creation, `GET /jobs/open-api`, job lists)
+   * @throws {HubError} 422 for a missing `workflowUri` or a malformed version, `missingStatus` for an
+   *   unknown item or version, 422 for an item that is not a workflow.
    */
-  resolveWorkflow(workflowUri: string | undefined, itemVersion: string | undefined): WorkflowReference {
+  resolveWorkflow(
+    workflowUri: string | undefined,
+    itemVersion: string | undefined,
+    missingStatus: 404 | 422 = 404,
+  ): WorkflowReference {
     if (workflowUri === undefined || workflowUri.trim() === '') {
       throw new HubError(422, 'Invalid query parameters.', [
         "'workflowUri' is required: give the workflow's item id (*<id>) or its path (/Users/<account>/<space>/...).",
       ]);
     }
     const item = this.find(workflowUri);
-    if (!item) throw new HubError(404, `Item '${workflowUri}' does not exist.`);
+    if (!item) throw new HubError(missingStatus, `Item '${workflowUri}' does not exist.`);
     if (item.type !== 'Workflow' || !item.item.workflow) {
       throw new HubError(422, `Item '${workflowUri}' is a ${item.type}, not a workflow.`);
     }
-    return { item, workflow: item.item.workflow, version: this.resolveVersion(item, itemVersion) };
+    return {
+      item,
+      workflow: item.item.workflow,
+      version: this.resolveVersion(item, itemVersion, missingStatus),
+    };
   }
 
   /**
    * `itemVersion`: absent, empty or `current-state` is the current state; `most-recent` the newest
    * named version; a positive integer that version.
    *
-   * @throws {HubError} 422 for another value or `most-recent` without versions, 404 for an unknown version.
+   * @throws {HubError} 422 for another value or `most-recent` without versions, `missingStatus` for
+   *   an unknown version.
    */
-  resolveVersion(item: HubItem, itemVersion: string | undefined): number | undefined {
+  resolveVersion(
+    item: HubItem,
+    itemVersion: string | undefined,
+    missingStatus: 404 | 422 = 404,
+  ): number | undefined {
     if (itemVersion === undefined || itemVersion === '' || itemVersion === 'current-state') return undefined;
     const versions = this.versionsOf(item);
     if (itemVersion === 'most-recent') {
@@ -167,7 +182,7 @@ export class SpaceDirectory {
     }
     const version = Number(itemVersion);
     if (!versions.some((candidate) => candidate.version === version)) {
-      throw new HubError(404, `Version ${version} of item '${item.id}' does not exist.`);
+      throw new HubError(missingStatus, `Version ${version} of item '${item.id}' does not exist.`);
     }
     return version;
   }

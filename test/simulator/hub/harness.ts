@@ -134,3 +134,24 @@ export async function createRestDeployment(
     throw new Error(`deployment creation returned ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
 }
+
+/**
+ * Awaits `request` while moving the manual clock forward in `stepMs` steps, so a synchronous call
+ * that waits on simulated time (a load, an execution, a timeout) can finish.
+ */
+export async function settle<T>(h: Harness, request: Promise<T>, stepMs = 1000): Promise<T> {
+  let done = false;
+  request.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  for (let turn = 0; turn < 2000 && !done; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!done) h.clock.advance(stepMs);
+  }
+  return request;
+}

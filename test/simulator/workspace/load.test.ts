@@ -14,7 +14,9 @@ import {
   plainNode,
 } from '../../../src/simulator/workspace/knime-node-presets.js';
 import {
+  booleanEntry,
   config,
+  entry,
   stringEntry,
   type WorkflowSpec,
   writeWorkflow,
@@ -506,5 +508,158 @@ describe('damaged workflows', () => {
     });
 
     expect(workflowAt(workspace, '/Plain').warnings).toEqual([]);
+  });
+});
+
+describe('less common node kinds', () => {
+  let model: WorkflowModel;
+
+  const QUICKFORM = 'org.knime.js.base.node.quickform.input';
+
+  beforeAll(async () => {
+    const { workspace } = await workspaceWith({
+      Rare: {
+        nodes: [
+          {
+            id: 1,
+            settings: plainNode(
+              'org.knime.json.node.container.input.raw.RawHTTPInputNodeFactory',
+              'Container Input (Raw HTTP)',
+            ),
+          },
+          {
+            id: 2,
+            settings: plainNode(
+              'org.knime.json.node.container.output.raw.RawHTTPOutputNodeFactory',
+              'Container Output (Raw HTTP)',
+            ),
+          },
+          {
+            id: 3,
+            settings: {
+              ...containerTableInput({
+                parameterName: 'rows',
+                table: { 'table-spec': [{ a: 'int' }], 'table-data': [[1]] },
+              }),
+              model: [
+                stringEntry('parameterName', 'rows'),
+                booleanEntry('omitTableSpec', true),
+                stringEntry('exampleInput', '{"table-spec":[{"a":"int"}],"table-data":[[1]]}'),
+              ],
+            },
+          },
+          {
+            id: 4,
+            settings: plainNode(`${QUICKFORM}.slider.SliderInputQuickFormNodeFactory`, 'Slider Input', [
+              config('defaultValue', [entry('double', 'xdouble', '50.0')]),
+              stringEntry('parameterName', 'level'),
+            ]),
+          },
+          {
+            id: 5,
+            settings: plainNode(`${QUICKFORM}.fileupload.FileUploadQuickFormNodeFactory`, 'File Upload', [
+              stringEntry('parameterName', 'upload'),
+              stringEntry('description', 'Any file'),
+            ]),
+          },
+          {
+            id: 6,
+            settings: plainNode(`${QUICKFORM}.string.StringInputQuickFormNodeFactory`, 'String Input', [
+              config('defaultValue', [stringEntry('string', 'old')]),
+            ]),
+          },
+          {
+            id: 7,
+            settings: {
+              ...containerJsonInput({ parameterName: 'legacy', example: [1] }),
+              nodeName: 'JSON Input',
+            },
+          },
+          {
+            id: 8,
+            settings: plainNode(
+              'org.knime.json.node.container.input.variable.ContainerVariableInputNodeFactory',
+              'Container Input (Variable)',
+              [stringEntry('parameterName', 'old-variables')],
+            ),
+          },
+          {
+            id: 9,
+            settings: plainNode(
+              'org.knime.workflowservices.knime.callee.WorkflowInputNodeFactory',
+              'Workflow Service Input',
+              [stringEntry('parameterName', 'service-in')],
+            ),
+          },
+        ],
+      },
+    });
+    model = workflowAt(workspace, '/Rare');
+  });
+
+  it('publishes Raw HTTP input as an FQ resource', () => {
+    expect(model.inputResources.find((resource) => resource.kind === 'raw-http')?.name).toBe(
+      'raw-http-input-1',
+    );
+  });
+
+  it('counts Raw HTTP output for the output fragment only', () => {
+    expect(model.outputs).toEqual([]);
+    expect(model.outputResources).toEqual([]);
+    expect(model.openapi.outputParameters).toEqual({ type: 'object', properties: {} });
+  });
+
+  it('drops table-spec when omitTableSpec is set', () => {
+    expect(model.inputs.find((input) => input.shortName === 'rows')?.example).toEqual({
+      'table-data': [[1]],
+    });
+  });
+
+  it('approximates other Quickform values with a warning', () => {
+    const level = model.inputs.find((input) => input.shortName === 'level');
+
+    expect(level).toMatchObject({ name: 'level-4', kind: 'legacy-other', example: 50 });
+    expect(level?.schema).toMatchObject({ type: 'number', default: 50 });
+    expect(model.warnings.some((warning) => warning.includes('SliderInputQuickFormNodeFactory'))).toBe(true);
+  });
+
+  it('publishes the File Upload Quickform as an FQ resource', () => {
+    expect(model.inputResources.find((resource) => resource.kind === 'legacy-file-upload')).toMatchObject({
+      name: 'upload-5',
+      description: 'Any file',
+      required: false,
+    });
+  });
+
+  it('publishes a Quickform without parameter name by node id', () => {
+    expect(model.inputs.find((input) => input.nodeIdPath === '6')).toMatchObject({
+      name: '6',
+      shortName: '',
+      example: 'old',
+    });
+  });
+
+  it('marks nodes saved as JSON Input as legacy-json', () => {
+    expect(model.inputs.find((input) => input.shortName === 'legacy')).toMatchObject({
+      kind: 'legacy-json',
+      example: [1],
+    });
+  });
+
+  it('publishes the fixed example of the deprecated variable node', () => {
+    expect(model.inputs.find((input) => input.shortName === 'old-variables')?.example).toEqual({
+      variables: [{ 'variable-string': 'somevariable' }, { 'variable-double': 42 }, { 'variable-int': 100 }],
+    });
+  });
+
+  it('assumes a table port for a service node without port type', () => {
+    expect(model.inputResources.find((resource) => resource.name === 'service-in')?.contentType).toBe(
+      'knime-port/org.knime.core.node.BufferedDataTable',
+    );
+    expect(
+      model.warnings.some(
+        (warning) => warning.includes('node 9') && warning.includes('node_creation_config'),
+      ),
+    ).toBe(true);
   });
 });

@@ -316,6 +316,7 @@ export class JobEngine {
       let cancelDeadline: (() => void) | undefined;
       const finish = (result: WaitResult | { error: unknown }) => {
         listeners.delete(onChange);
+        if (listeners.size === 0 && this.#listeners.get(id) === listeners) this.#listeners.delete(id);
         cancelDeadline?.();
         options.signal?.removeEventListener('abort', onAbort);
         if ('error' in result) reject(result.error);

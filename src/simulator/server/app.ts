@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { FaultInjector } from '../common/faults.js';
 import type { JobEngine } from '../engine/engine.js';
 import { JobPools } from '../engine/pool.js';
+import { registerAdminRoutes } from './admin.js';
 import { Authenticator } from './auth.js';
 import {
   errorResponse,
@@ -87,6 +88,7 @@ export function createServerApp(input: ServerAppParts): Hono<ServerEnv> {
   v4.get('/auth/jwt', (c) =>
     c.body(auth.issueToken(c.var.scope.user), 200, { 'content-type': 'text/plain;charset=UTF-8' }),
   );
+  registerAdminRoutes(v4, parts);
   registerJobRoutes(v4, parts);
   registerRepositoryRoutes(v4, parts);
   v4.all('*', (c) => {

@@ -64,6 +64,8 @@ export interface ServerAppOptions {
   jobVisibility: 'owner' | 'all';
   /** `owner` of repository items. @default 'knimeadmin' */
   repositoryOwner: string;
+  /** Users who may read `GET /admin/logs`; everybody else gets 403. @default [] */
+  admins: readonly string[];
 }
 
 export const DEFAULT_SERVER_APP_OPTIONS: ServerAppOptions = {
@@ -89,6 +91,7 @@ export const DEFAULT_SERVER_APP_OPTIONS: ServerAppOptions = {
   createJob: 'wait',
   jobVisibility: 'owner',
   repositoryOwner: 'knimeadmin',
+  admins: [],
 };
 
 /** Normalises a context root to `/name` form: leading slash, no trailing slash. */

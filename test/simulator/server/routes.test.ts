@@ -110,6 +110,26 @@ describe('repository routes', () => {
   });
 });
 
+describe('admin logs', () => {
+  it('forbids users who are not administrators', async () => {
+    const h = await harness();
+    const response = await h.call('GET', '/admin/logs');
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as Json)['@error']['@message']).toContain('administrator rights');
+  });
+
+  it('returns a ZIP to administrators', async () => {
+    const h = await harness({ admins: ['alice'] });
+    await createJob(h, '/Examples/Greeter');
+    const response = await h.call('GET', '/admin/logs');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(bytes.includes(Buffer.from('server/knime.log'))).toBe(true);
+  });
+});
+
 describe('context roots', () => {
   it('sends an HTML 404 outside the context root', async () => {
     const h = await harness();

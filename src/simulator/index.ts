@@ -3,7 +3,7 @@ import { RealClock, type SimClock } from './common/clock.js';
 import { type FaultConfig, FaultInjector } from './common/faults.js';
 import { seededRandom } from './common/random.js';
 import { inProcessFetch, serveOnLoopback } from './common/transport.js';
-import type { EngineOptions } from './engine/engine.js';
+import type { EngineOptionsInput } from './engine/engine.js';
 import { JobEngine } from './engine/engine.js';
 import type { EngineStats } from './engine/stats.js';
 import { createServerApp } from './server/app.js';
@@ -32,7 +32,7 @@ export interface ServerSimulatorOptions extends Partial<ServerAppOptions> {
   /** Seed of job ids and of fault draws without their own seed; omitted gives random job ids. */
   seed?: number;
   /** Engine choices: ready state, discard of executing jobs, default timings, ... */
-  engine?: Partial<EngineOptions>;
+  engine?: EngineOptionsInput;
   /** Origin of {@link ServerSimulator.baseUrl} for in-process use. @default 'http://knime-server.test' */
   origin?: string;
 }

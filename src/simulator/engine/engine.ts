@@ -36,6 +36,11 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   newJobId: () => randomUUID(),
 };
 
+/** Engine options as callers pass them: every field optional, `defaults` merged field by field. */
+export type EngineOptionsInput = Partial<Omit<EngineOptions, 'defaults'>> & {
+  defaults?: Partial<BehaviourDefaults>;
+};
+
 /** One entry of a job's `nodeMessages`. */
 export interface NodeMessage {
   readonly node: string;
@@ -147,10 +152,14 @@ export class JobEngine {
    * @throws {SidecarError} when a workflow's `knimectl-simulation.json` is invalid; every sidecar is
    *   checked here, so a bad file fails the start and not a later request.
    */
-  constructor(workspace: Workspace, clock: SimClock, options: Partial<EngineOptions> = {}) {
+  constructor(workspace: Workspace, clock: SimClock, options: EngineOptionsInput = {}) {
     this.#workspace = workspace;
     this.#clock = clock;
-    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.options = {
+      ...DEFAULT_ENGINE_OPTIONS,
+      ...options,
+      defaults: { ...DEFAULT_ENGINE_OPTIONS.defaults, ...options.defaults },
+    };
     for (const workflow of workspace.workflows()) {
       this.#behaviours.set(workflow.path, resolveBehaviour(workflow, this.options.defaults));
     }

@@ -2,6 +2,7 @@ export {
   type CreateJobOptions,
   DEFAULT_ENGINE_OPTIONS,
   type EngineOptions,
+  type EngineOptionsInput,
   type ExecuteOptions,
   type ExecutionTicket,
   JobEngine,

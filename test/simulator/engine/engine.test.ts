@@ -83,6 +83,17 @@ describe('job lifecycle', () => {
     expect(engine.stats.currentlyExecuting).toBe(0);
   });
 
+  it('merges partial default timings', () => {
+    const { clock, engine } = setup({ '/w': {} }, { defaults: { loadMs: 0 } });
+    const job = engine.createJob('/w', 'alice');
+    expect(job.state).toBe('IDLE');
+    engine.execute(job.id, {});
+    clock.advance(199);
+    expect(engine.getJob(job.id)?.state).toBe('EXECUTING');
+    clock.advance(1);
+    expect(engine.getJob(job.id)?.state).toBe('EXECUTION_FINISHED');
+  });
+
   it('uses CONFIGURED as ready state when configured', () => {
     const { clock, engine } = setup({ '/w': {} }, { readyState: 'CONFIGURED' });
     const job = engine.createJob('/w', 'alice');

@@ -46,9 +46,12 @@ export function stringArrayConfig(key: string, values: readonly string[]): XmlNo
  */
 export function encodeKnimeValue(value: string): string {
   let knimeEscaped = '';
-  for (const char of value) {
+  const chars = [...value];
+  for (const [index, char] of chars.entries()) {
     const code = char.codePointAt(0) ?? 0;
-    knimeEscaped += code < 0x20 ? `%%${String(code).padStart(5, '0')}` : char;
+    // A `%` that starts `%%` is escaped too, so literal text such as `%%00010` survives a round trip.
+    const escape = code < 0x20 || (char === '%' && chars[index + 1] === '%');
+    knimeEscaped += escape ? `%%${String(code).padStart(5, '0')}` : char;
   }
   return knimeEscaped
     .replaceAll('&', '&amp;')

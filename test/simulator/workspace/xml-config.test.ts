@@ -135,6 +135,13 @@ describe('knimeConfigXml round trip', () => {
     expect(parseKnimeConfig(text, 'round-trip.xml').string('text')).toBe(value);
   });
 
+  it('keeps text that looks like an escape', () => {
+    const value = '50%%00010 and %%%';
+    const text = knimeConfigXml('settings.xml', [stringEntry('text', value)]);
+
+    expect(parseKnimeConfig(text, 'percent.xml').string('text')).toBe(value);
+  });
+
   it('encodes control characters as five-digit escapes', () => {
     expect(encodeKnimeValue('\n')).toBe('%%00010');
   });

@@ -17,6 +17,7 @@ export interface NewJobInput {
   readonly configuration?: Record<string, unknown>;
   readonly actions?: unknown[];
   readonly requiredExecutionContextFeatures?: string[];
+  readonly presetInputs?: Record<string, unknown>;
 }
 
 /**
@@ -62,6 +63,7 @@ export async function newJob(c: HubContext, parts: HubParts, input: NewJobInput)
     origin,
     timeoutMs: input.timeoutMs,
     asyncLoading: input.asyncLoading,
+    ...(input.presetInputs ? { presetInputs: input.presetInputs } : {}),
     signal: c.req.raw.signal,
   });
 }

@@ -74,7 +74,7 @@ export function jobJson(
 
   if (shape.full) {
     body.configuration = origin.configuration;
-    body[options.inputParametersKey] = snapshot?.inputParameters ?? {};
+    body[options.inputParametersKey] = { ...snapshot?.inputParameters, ...job.presetInputs };
     body.inputResources = {};
     const outputs = snapshot?.outputValues ?? {};
     const limitBytes = job.context.maxJobInOutSizeMb * 1024 * 1024;

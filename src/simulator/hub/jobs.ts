@@ -38,6 +38,11 @@ export interface HubJob {
   capacityError: boolean;
   /** Clock time of the last state change this layer made, for `lastJobStatusUpdate`. */
   updatedAt: number;
+  /**
+   * Inputs given at creation (`pm:` query parameters of `POST /deployments/{id}/jobs`); the first
+   * execution applies them beneath the inputs of its own request.
+   */
+  presetInputs: Record<string, unknown>;
 }
 
 /** A job as serialised: the record, its engine snapshot (if any) and its derived states. */
@@ -54,6 +59,7 @@ export interface CreateOptions {
   /** Load timeout in ms. */
   readonly timeoutMs: number;
   readonly asyncLoading: boolean;
+  readonly presetInputs?: Record<string, unknown>;
   readonly signal?: AbortSignal;
 }
 
@@ -163,6 +169,7 @@ export class HubJobs {
       queued: engineId === undefined,
       capacityError: false,
       updatedAt: now,
+      presetInputs: { ...options.presetInputs },
     };
     this.#jobs.set(id, job);
     return job;
@@ -336,7 +343,9 @@ export class HubJobs {
     }
     const engineId = job.engineId;
     const before = this.view(job);
-    const ticket = this.#engine.execute(engineId, request, { reset: options.reset });
+    const withPresets: ExecutionRequest = { ...request, values: { ...job.presetInputs, ...request.values } };
+    const ticket = this.#engine.execute(engineId, withPresets, { reset: options.reset });
+    job.presetInputs = {};
     const finished = this.#engine.waitForExecution(ticket);
     finished.then(
       (result) => this.#afterExecution(job, result.job),

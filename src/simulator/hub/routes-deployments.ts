@@ -199,24 +199,16 @@ export function registerDeploymentRoutes(app: Hono<HubEnv>, parts: HubParts): vo
       deployment,
       timeoutMs: timeoutQuery(c, deployment.loadTimeoutMs),
       asyncLoading,
+      presetInputs: queryInputs(c).values ?? {},
     });
-    const inputs = queryInputs(c);
-    const hasInputs = Object.keys(inputs.values ?? {}).length > 0;
-    if (hasInputs || options.autoExecuteDeploymentTypes.includes(deployment.type)) {
-      // `pm:` inputs are applied with the execution; without automatic execution the job keeps them
-      // until `POST /jobs/{uuid}` (an empty body keeps the current inputs).
-      if (view.states.jobState === 'LOADED' || view.states.jobState === 'LOADING') {
-        view = await jobs
-          .execute(view.job, inputs, {
-            reset: false,
-            async: true,
-            timeoutMs: deployment.executionTimeoutMs,
-          })
-          .catch((error: unknown) => {
-            jobs.discard(view.job);
-            throw error;
-          });
-      }
+    const loadable = view.states.jobState === 'LOADED' || view.states.jobState === 'LOADING';
+    if (options.autoExecuteDeploymentTypes.includes(deployment.type) && loadable) {
+      view = await jobs
+        .execute(view.job, {}, { reset: false, async: true, timeoutMs: deployment.executionTimeoutMs })
+        .catch((error: unknown) => {
+          jobs.discard(view.job);
+          throw error;
+        });
     }
     return respond(c, jobJson(c, view, jobs, options, { full: true, root: true }), { status: 201 });
   });

@@ -73,7 +73,7 @@ async function readGroupAt(
     id: itemIdForPath(repositoryPath),
   };
 
-  const real = await realpath(folder);
+  const real = await realpath(folder).catch(() => folder);
   if (context.branch.has(real) || depth > MAX_DEPTH) {
     context.warnings.push(
       `${repositoryPath}: folder ${folder} repeats an enclosing folder or nests too deep; shown empty`,

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,21 @@ describe('repository tree', () => {
   it('attaches the parsed sidecar', () => {
     expect(workflowAt(workspace, '/Sales/Report').simulation).toEqual({ durationMs: 10 });
     expect(workflowAt(workspace, '/Top').simulation).toBeUndefined();
+  });
+});
+
+describe('symbolic links', () => {
+  it('shows a link back to an enclosing folder as an empty group', async () => {
+    const dir = join(scratch, 'with-cycle');
+    await writeWorkflow(join(dir, 'Group', 'Flow'), { nodes: [] });
+    await symlink(join(dir, 'Group'), join(dir, 'Group', 'Loop'));
+    const workspace = await loadWorkspace(dir);
+
+    expect(workspace.find('/Group/Loop')).toMatchObject({ type: 'WorkflowGroup', children: [] });
+    expect(workspace.warnings).toEqual([
+      expect.stringMatching(/^\/Group\/Loop: .*repeats an enclosing folder/),
+    ]);
+    expect(workspace.workflows().map((workflow) => workflow.path)).toEqual(['/Group/Flow']);
   });
 });
 

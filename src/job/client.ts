@@ -291,8 +291,9 @@ class Client implements KnimeClient {
     }
 
     const expect = options.expectOutputs ?? true;
-    const expected =
-      expect === false ? [] : expect === true ? (description?.outputs.map((o) => o.name) ?? []) : [...expect];
+    let expected: string[] = [];
+    if (expect === true) expected = description?.outputs.map((output) => output.name) ?? [];
+    else if (expect !== false) expected = [...expect];
     const missing = expected.filter(
       (name) => status.outputs === undefined || !Object.hasOwn(status.outputs, name),
     );

@@ -20,7 +20,7 @@ import type { PollOptions, WaitOptions } from './options.js';
 import { toStatus } from './states.js';
 import type { Backend, CallOptions, JobSnapshot, JobStatus, WorkflowDescription } from './types.js';
 
-/** What a handle shares with its client. */
+/** Services a handle shares with its client: backend, clock, logger, defaults and the URL check. */
 export interface HandleContext {
   backend: Backend;
   clock: Clock;

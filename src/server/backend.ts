@@ -435,7 +435,7 @@ export class ServerBackend implements Backend {
           },
         );
       }
-      // 503 means no executor took the call, so only other lost answers leave the outcome open.
+      // 503 means no executor took the call, so only the other lost responses leave the outcome open.
       if (isLostResponse(error) && !(error instanceof ServerError && error.status === 503)) {
         throw attachCause(
           new NetworkError(
@@ -453,7 +453,7 @@ export class ServerBackend implements Backend {
     const record = (response.data ?? {}) as Record<string, unknown>;
     if (typeof record !== 'object')
       throw new ProtocolError(`POST ${response.url} returned no JSON object`, { request });
-    // NOTE: which fields besides `outputValues` a one-shot answer carries is undocumented. Without
+    // NOTE: which fields besides `outputValues` a one-shot response carries is undocumented. Without
     // `state`, HTTP 200 is taken as a finished run, as the public clients of this endpoint do.
     const withState = typeof record.state === 'string' ? record : { ...record, state: 'EXECUTION_FINISHED' };
     return parseJob(withState, request, typeof record.id === 'string' ? record.id : '');
@@ -476,7 +476,7 @@ export class ServerBackend implements Backend {
 
 /**
  * Whether a failed non-idempotent request may have been carried out by the server: connection
- * failures, per-request timeouts, and gateway answers (502, 503, 504) from a proxy in front of it.
+ * failures, per-request timeouts, and gateway responses (502, 503, 504) from a proxy in front of it.
  */
 function isLostResponse(error: unknown): boolean {
   if (error instanceof NetworkError) return true;

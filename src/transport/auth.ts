@@ -61,7 +61,7 @@ export class Authenticator {
     return result;
   }
 
-  /** Whether a 401 may be answered by fetching a new token. */
+  /** Whether a new token can be fetched after a 401. */
   get refreshable(): boolean {
     return this.#auth?.type === 'jwt';
   }

@@ -121,7 +121,7 @@ export interface SimulatedServer {
 }
 
 /**
- * Starts a simulator on a manual clock (jobs answer `POST {wf}:jobs` at once in `LOADING`) and a
+ * Starts a simulator on a manual clock (`POST {wf}:jobs` returns at once with the job in `LOADING`) and a
  * client whose sleeps move that clock.
  */
 export async function simulatedServer(

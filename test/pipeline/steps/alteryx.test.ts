@@ -9,6 +9,7 @@ import type { PipelineLogger, StepContext } from '../../../src/pipeline/steps/ty
 import {
   type AlteryxSimulatorOptions,
   createAlteryxSimulator,
+  defineAlteryxWorkflows,
 } from '../../../src/simulator/alteryx/index.js';
 import { ManualClock } from '../../../src/simulator/common/clock.js';
 import { steppingClock } from '../../alteryx/support.js';
@@ -93,12 +94,20 @@ describe('alteryx step kind', () => {
   });
 
   it('names downloads by the chosen format', async () => {
-    const { ctx } = setup();
-    const step = config({ download: { dir: 'out', format: 'Pdf' } });
-    const remote = await alteryxStep.start({ ...step, workflow: 'Nightly Cleanup', answers: {} }, ctx);
-    const result = await alteryxStep.wait(remote, { ...step, download: { dir: 'out' } }, ctx);
+    const { ctx } = setup({
+      workflows: defineAlteryxWorkflows([
+        {
+          id: '0123456789abcdef01234567',
+          name: 'Export',
+          outputs: [{ fileName: 'data.csv', availableFormats: ['Csv', 'Yxdb'], content: 'a\n1\n' }],
+        },
+      ]),
+    });
+    const step = config({ workflow: 'Export', answers: {}, download: { dir: 'out', format: 'yxdb' } });
+    const remote = await alteryxStep.start(step, ctx);
+    const result = await alteryxStep.wait(remote, step, ctx);
     expect(result.status === 'succeeded' && result.outputs.files).toEqual({
-      'cleanup_log.csv': path.join(dir, 'out', 'cleanup_log.csv'),
+      'data.csv': path.join(dir, 'out', 'data.yxdb'),
     });
   });
 

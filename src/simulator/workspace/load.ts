@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { WorkflowModel, Workspace, WorkspaceItem } from './model.js';
 import { readGroup } from './repository-tree.js';
 
+export { resolveParameterName, unknownParameterMessage } from './naming.js';
 export { openApiDocument } from './openapi-document.js';
 
 /** Raised when the workspace folder is missing or is not a folder of workflows. */

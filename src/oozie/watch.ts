@@ -1,5 +1,6 @@
 import {
   CancelledError,
+  InvalidInputError,
   type KnimeError,
   NetworkError,
   NotFoundError,
@@ -97,6 +98,13 @@ export async function waitForJob(
   id: string,
   options: OozieWaitOptions = {},
 ): Promise<OozieJob> {
+  if (!/-W$/.test(id)) {
+    throw new InvalidInputError(
+      `cannot wait for Oozie job "${id}": only workflow jobs (ids ending in -W) can be waited for; ` +
+        'for a coordinator, wait for the workflow id in the externalId of one of its actions',
+      { jobId: id },
+    );
+  }
   const { clock, logger } = client;
   const startedAt = clock.now();
   const deadline = Math.min(

@@ -122,6 +122,23 @@ describe('oozie client: failures', () => {
   it('coordinator id is rejected for workflow reads', async () => {
     const { client } = setup();
     await expect(client.getJob('0000001-240501083000123-oozie-oozi-C')).rejects.toThrow(/not a workflow job/);
+    await expect(
+      client.waitForJob('0000001-240501083000123-oozie-oozi-C', { watchActions: false }),
+    ).rejects.toThrow(/only workflow jobs/);
+  });
+
+  it('coordinator status and kill work by id', async () => {
+    const { client, sim, manual } = setup();
+    const response = await sim.fetch(`${IN_PROCESS_OOZIE_URL}/v2/jobs?user.name=etl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: `<configuration><property><name>user.name</name><value>etl</value></property><property><name>oozie.coord.application.path</name><value>${APP('hourly-coordinator')}</value></property></configuration>`,
+    });
+    const { id } = (await response.json()) as { id: string };
+    manual.advance(0);
+    expect(await client.getStatus(id)).toBe('RUNNING');
+    const result = await client.kill(id);
+    expect(result).toEqual({ command: 'kill', before: 'RUNNING', after: 'KILLED', effect: 'changed' });
   });
 });
 

@@ -72,6 +72,10 @@ export interface BehaviourDefaults {
  */
 export function resolveBehaviour(workflow: WorkflowModel, defaults: BehaviourDefaults): RunBehaviour {
   const file = join(workflow.diskPath, SIDECAR_FILE);
+  if (workflow.simulationError !== undefined) {
+    throw new SidecarError(file, '', workflow.simulationError);
+  }
+
   const raw = workflow.simulation;
   const parsed = sidecarSchema.safeParse(raw ?? {});
   if (!parsed.success) {

@@ -549,6 +549,18 @@ describe('sidecar validation', () => {
     expect(error.key).toBe('failure.node');
   });
 
+  it('rejects a sidecar file that could not be parsed', () => {
+    let caught: unknown;
+    try {
+      setup({ '/Team/w': { simulationError: 'invalid JSON: Unexpected token } in JSON at position 12' } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SidecarError);
+    expect((caught as SidecarError).file).toBe('/ws/Team/w/knimectl-simulation.json');
+    expect((caught as SidecarError).message).toContain('invalid JSON');
+  });
+
   it('rejects an unknown outcome', () => {
     expect(sidecarError({ outcome: 'explode' }).key).toBe('outcome');
   });

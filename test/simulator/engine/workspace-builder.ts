@@ -30,6 +30,8 @@ export interface WorkflowSpec {
   inputResources?: ResourceSpec[];
   outputResources?: ResourceSpec[];
   simulation?: unknown;
+  /** Why the sidecar file could not be read, as the workspace loader reports it. */
+  simulationError?: string;
 }
 
 const NODE_NAMES: Partial<Record<ParameterKind, string>> = {
@@ -116,6 +118,7 @@ export function buildWorkspace(
             outputResources: resources(spec.outputResources, 'Container Output (File)'),
             openapi: { inputParameters: {}, outputParameters: {}, inputResources: {}, outputResources: {} },
             simulation: spec.simulation,
+            ...(spec.simulationError !== undefined ? { simulationError: spec.simulationError } : {}),
             warnings: [],
           };
         }

@@ -74,7 +74,8 @@ export interface HubItemVersion {
 /**
  * How the workspace folder tree becomes Hub spaces.
  * - `folders`: every top-level folder is a space of the first team, so `/Examples/Hello` is served
- *   as `/Users/<team>/Examples/Hello`.
+ *   as `/Users/<team>/Examples/Hello`; workflows directly in the workspace root go into the space
+ *   {@link HubAppOptions.rootSpaceName}.
  * - `accounts`: top-level folders are account names (a user or team; unknown names become teams),
  *   second-level folders are their spaces, so `/Data Team/Services/Score` is
  *   `/Users/Data Team/Services/Score`.
@@ -87,6 +88,11 @@ export interface HubAppOptions {
   teams: readonly HubTeam[];
   /** @default 'folders' */
   spaceMapping: SpaceMapping;
+  /**
+   * Space that holds the workflows and files lying directly in the workspace root (a KNIME
+   * workspace keeps its workflows there), with the `folders` mapping. @default 'Workspace'
+   */
+  rootSpaceName: string;
   /** Execution contexts; the first one is the default of every space. */
   executionContexts: readonly HubExecutionContextConfig[];
   /** Named versions per workflow, keyed by workspace path (`/Examples/Hello`) or Hub path. @default {} */
@@ -138,6 +144,7 @@ export const DEFAULT_HUB_APP_OPTIONS: HubAppOptions = {
   users: [{ name: DEFAULT_HUB_USER, teams: [DEFAULT_HUB_TEAM] }],
   teams: [{ name: DEFAULT_HUB_TEAM }],
   spaceMapping: 'folders',
+  rootSpaceName: 'Workspace',
   executionContexts: [{ name: 'Default execution context' }],
   itemVersions: {},
   asyncExecuteResponse: 'started',

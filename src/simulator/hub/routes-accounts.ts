@@ -185,7 +185,10 @@ function registerRepositoryRoutes(app: Hono<HubEnv>, parts: HubParts): void {
         ? {
             children: item.item.children
               .map((child) => parts.spaces.ofWorkspacePath(child.path))
-              .filter((child): child is HubItem => child !== undefined)
+              .filter(
+                (child): child is HubItem =>
+                  child !== undefined && child.spaceId === item.spaceId && child.type !== 'Space',
+              )
               .map((child) => itemJson(c, child, false)),
           }
         : {}),

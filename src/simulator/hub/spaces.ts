@@ -42,15 +42,25 @@ export class SpaceDirectory {
   constructor(
     workspace: Workspace,
     accounts: AccountDirectory,
-    options: Pick<HubAppOptions, 'spaceMapping' | 'itemVersions'>,
+    options: Pick<HubAppOptions, 'spaceMapping' | 'itemVersions' | 'rootSpaceName'>,
   ) {
     this.#versions = options.itemVersions;
     const defaultOwner = accounts.teams[0] ?? accounts.users[0];
     if (!defaultOwner) throw new RangeError('The Hub simulator needs a team or user to own the spaces');
 
+    const loose = workspace.rootItem.children.filter((child) => child.type !== 'WorkflowGroup');
+    if (options.spaceMapping === 'folders' && loose.length > 0) {
+      if (workspace.rootItem.children.some((child) => child.name === options.rootSpaceName)) {
+        throw new RangeError(
+          `The workspace has a top-level folder "${options.rootSpaceName}" and loose workflows; set rootSpaceName to another space name`,
+        );
+      }
+      this.#addSpace(workspace.rootItem, defaultOwner, options.rootSpaceName, loose);
+    }
+
     for (const top of workspace.rootItem.children) {
       if (options.spaceMapping === 'folders') {
-        this.#addSpace(top, defaultOwner);
+        if (top.type === 'WorkflowGroup') this.#addSpace(top, defaultOwner);
         continue;
       }
       if (top.type !== 'WorkflowGroup') {
@@ -73,13 +83,17 @@ export class SpaceDirectory {
     }
   }
 
-  #addSpace(folder: WorkspaceItem, owner: Account): void {
+  /**
+   * Adds `folder` as a space named `name` (its own name by default) holding `children` (all of its
+   * children by default).
+   */
+  #addSpace(folder: WorkspaceItem, owner: Account, name = folder.name, children = folder.children): void {
     if (folder.type !== 'WorkflowGroup') {
       this.unmapped.push(folder.path);
       return;
     }
     const spaceId = `*${folder.id}`;
-    const visit = (item: WorkspaceItem, relative: string[]) => {
+    const visit = (item: WorkspaceItem, relative: string[], itemChildren: readonly WorkspaceItem[]) => {
       const tail = relative.map((segment) => `/${segment}`).join('');
       const hubItem: HubItem = {
         id: `*${item.id}`,
@@ -93,9 +107,9 @@ export class SpaceDirectory {
       this.#byPath.set(hubItem.path, hubItem);
       this.#byId.set(hubItem.id, hubItem);
       this.#byWorkspacePath.set(item.path, hubItem);
-      for (const child of item.children) visit(child, [...relative, child.name]);
+      for (const child of itemChildren) visit(child, [...relative, child.name], child.children);
     };
-    visit(folder, [folder.name]);
+    visit(folder, [name], children);
   }
 
   /** All items in path order. */

@@ -70,6 +70,11 @@ function withDetail<E extends KnimeError>(error: E, detail: OozieErrorDetail): E
 
 class RequestTimeout extends Error {}
 
+/** Returns whether a request that failed without a response is worth another attempt. */
+function isRetryableFailure(error: KnimeError): boolean {
+  return error instanceof NetworkError || (error instanceof TimeoutError && error.clock === 'request');
+}
+
 const AUTH_COOKIE = 'hadoop.auth';
 
 export class OozieHttp {
@@ -108,7 +113,7 @@ export class OozieHttp {
         response = await this.#send(request, url, negotiateToken);
       } catch (error) {
         const mapped = this.#mapSendError(error, request, shownUrl);
-        if (mapped instanceof NetworkError && request.idempotent && retries < retry.maxRetries) {
+        if (isRetryableFailure(mapped) && request.idempotent && retries < retry.maxRetries) {
           const delay = retryDelay(retry, ++retries);
           if (retrySleptMs + delay <= retry.budgetMs) {
             retrySleptMs += delay;
@@ -199,7 +204,7 @@ export class OozieHttp {
       } catch (error) {
         if (error instanceof OozieProtocolError) throw error;
         const mapped = this.#mapSendError(error, request, shownUrl);
-        if (mapped instanceof NetworkError && request.idempotent && retries < retry.maxRetries) {
+        if (isRetryableFailure(mapped) && request.idempotent && retries < retry.maxRetries) {
           const delay = retryDelay(retry, ++retries);
           retrySleptMs += delay;
           logger.warn('Oozie response body broke off, retrying', { request: what, delayMs: delay });
@@ -246,16 +251,27 @@ export class OozieHttp {
     const cancelTimer = this.#options.clock.setTimer(this.#options.requestTimeoutMs, () =>
       controller.abort(new RequestTimeout()),
     );
-    const signals = request.signal ? [controller.signal, request.signal] : [controller.signal];
+    const signal = AbortSignal.any(
+      request.signal ? [controller.signal, request.signal] : [controller.signal],
+    );
+
+    // An injected fetch may ignore the signal, so the abort also ends the wait for the response.
+    let stopListening = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      stopListening = () => signal.removeEventListener('abort', onAbort);
+    });
+    aborted.catch(() => {});
+
     try {
-      const response = await this.#options.fetch(url, {
-        method: request.method,
-        headers,
-        body: request.xml,
-        signal: AbortSignal.any(signals),
-      });
-      return response;
+      return await Promise.race([
+        this.#options.fetch(url, { method: request.method, headers, body: request.xml, signal }),
+        aborted,
+      ]);
     } finally {
+      stopListening();
       cancelTimer();
     }
   }

@@ -15,7 +15,11 @@ import {
   OozieSubmitUnconfirmedError,
   oozieDetailOf,
 } from '../../src/oozie/index.js';
-import { IN_PROCESS_OOZIE_URL } from '../../src/simulator/oozie/index.js';
+import {
+  createOozieSimulator,
+  IN_PROCESS_OOZIE_URL,
+  startOozieSimulator,
+} from '../../src/simulator/oozie/index.js';
 import { APP, setup } from './helpers.js';
 
 function resumeJob(sim: ReturnType<typeof setup>['sim'], id: string): void {
@@ -502,5 +506,64 @@ describe('oozie client: protocol and rerun', () => {
     await client.waitForJob(id).catch(() => undefined);
     const log = await client.getLog(id, { kind: 'errorlog' });
     expect(log).toContain('E0729');
+  });
+});
+
+describe('oozie client: transport', () => {
+  it('per-request timeout is retried, then reported', async () => {
+    const sim = createOozieSimulator({ faults: { rules: [{ path: '/admin/', latencyMs: 200 }] } });
+    const client = new OozieClient({
+      baseUrl: IN_PROCESS_OOZIE_URL,
+      fetch: sim.fetch,
+      requestTimeoutMs: 20,
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+    });
+    const error = await client.getSystemMode().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).clock).toBe('request');
+    expect((error as Error).message).toContain('per-request timeout of 20 ms');
+    expect(sim.faults.counts.latency).toBe(2);
+  });
+
+  it('truncated body on GET is retried', async () => {
+    const { client, sim } = setup({
+      faults: { seed: 2, rules: [{ method: 'GET', path: '/job/', truncateRate: 0.5 }] },
+    });
+    const { id } = await client.submitWorkflow({ appPath: APP('quick') });
+    const job = await client.waitForJob(id);
+    expect(job.status).toBe('SUCCEEDED');
+    expect(sim.faults.counts.truncate).toBeGreaterThan(0);
+  });
+
+  it('works over a loopback socket', async () => {
+    const running = await startOozieSimulator({ auth: 'kerberos-stub', invisibleAfterSubmit: 1 });
+    try {
+      let tokens = 0;
+      const client = new OozieClient({
+        baseUrl: running.url,
+        user: 'etl',
+        auth: { type: 'spnego', token: async () => `T${++tokens}` },
+        retry: { baseDelayMs: 1 },
+      });
+      const submitted = await client.submitWorkflow({ appPath: APP('quick'), externalId: 'loopback-1' });
+      const job = await client.waitForJob(submitted.id, { minPollMs: 5, maxPollMs: 5 });
+      expect(job.status).toBe('SUCCEEDED');
+      expect(job.consoleUrl).toBe(`${running.url}?job=${submitted.id}`);
+      expect(tokens).toBe(1);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('logs and errors never contain the Basic password', async () => {
+    const { client, logger } = setup(
+      { proxyBasicAuth: [{ username: 'svc', password: 'right-pass' }] },
+      { auth: { type: 'basic', username: 'svc', password: 'super-secret-pass' } },
+    );
+    const error = await client.submitWorkflow({ appPath: APP('quick') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    const text = JSON.stringify({ records: logger.records, message: (error as Error).message, error });
+    expect(text).not.toContain('super-secret-pass');
+    expect(text).not.toContain(Buffer.from('svc:super-secret-pass').toString('base64'));
   });
 });

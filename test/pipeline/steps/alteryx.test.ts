@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlteryxCancelUnsupportedError, AlteryxClient } from '../../../src/alteryx/index.js';
 import { RemoteWorkLostError, StepConfigError } from '../../../src/pipeline/errors.js';
+import { runPipeline } from '../../../src/pipeline/runner.js';
 import { type AlteryxStepConfig, alteryxStep } from '../../../src/pipeline/steps/alteryx.js';
 import type { PipelineLogger, StepContext } from '../../../src/pipeline/steps/types.js';
 import {
@@ -225,5 +226,48 @@ describe('alteryx step kind', () => {
     const reason = new Error('run cancelled');
     manual.setTimer(manual.now() + 30_000, () => controller.abort(reason));
     await expect(alteryxStep.wait(remote, step, ctx)).rejects.toBe(reason);
+  });
+});
+
+describe('alteryx step in a pipeline', () => {
+  it('passes job outputs to the next step', async () => {
+    const { client, sim } = setup();
+    const file = path.join(dir, 'pipeline.yaml');
+    writeFileSync(
+      file,
+      `
+name: monthly-sales
+params:
+  day: { type: date }
+steps:
+  report:
+    kind: alteryx
+    with:
+      connection: alteryx
+      workflow: Monthly Sales App
+      answers: { StartDate: "\${{ params.day }}", Region: AMER }
+      download: { dir: out }
+  announce:
+    kind: command
+    needs: report
+    with:
+      command: [sh, -c, 'echo "disposition=$DISPOSITION" >> "$KNIMECTL_OUTPUT"']
+      env: { DISPOSITION: "\${{ steps.report.outputs.disposition }}" }
+`,
+    );
+
+    const result = await runPipeline(file, {
+      params: { day: '2024-05-01' },
+      ledgerPath: path.join(dir, 'ledger.db'),
+      connections: { alteryx: client },
+    });
+
+    expect(result.error).toBeNull();
+    expect(result.outcome).toBe('succeeded');
+    expect(sim.stats.jobsQueued[SALES]).toBe(1);
+    expect(sim.control.jobs()[0]?.questions).toContainEqual({ name: 'StartDate', value: '2024-05-01' });
+    expect(readFileSync(path.join(dir, 'out', 'sales_summary.csv')).byteLength).toBeGreaterThan(3);
+    const announce = result.steps.find((step) => step.name === 'announce');
+    expect(announce?.outputs).toMatchObject({ disposition: 'Success' });
   });
 });

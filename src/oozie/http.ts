@@ -99,7 +99,7 @@ export class OozieHttp {
     const { clock, logger, retry } = this.#options;
     const url = await this.#url(request);
     const shownUrl = redactUrl(url);
-    const what = `${request.method} ${shownUrl}`;
+    const requestLine = `${request.method} ${shownUrl}`;
 
     let retries = 0;
     let retrySleptMs = 0;
@@ -118,7 +118,7 @@ export class OozieHttp {
           if (retrySleptMs + delay <= retry.budgetMs) {
             retrySleptMs += delay;
             logger.warn('Oozie request failed, retrying', {
-              request: what,
+              request: requestLine,
               retry: retries,
               delayMs: delay,
               error,
@@ -141,7 +141,9 @@ export class OozieHttp {
           // Hadoop-Auth returns 401, or 403 on some releases, when its cookie expired: log in again once.
           reauthenticated = true;
           this.#cookie = undefined;
-          logger.info('Oozie rejected the hadoop.auth cookie, authenticating again', { request: what });
+          logger.info('Oozie rejected the hadoop.auth cookie, authenticating again', {
+            request: requestLine,
+          });
           continue;
         }
         if (/\bNegotiate\b/i.test(challenge) && response.status === 401) {
@@ -164,7 +166,7 @@ export class OozieHttp {
         if (safeModeSleptMs + delay > this.#options.safeModeWaitMs) {
           throw withDetail(
             new OozieSafeModeError(
-              `Oozie is in safe mode (E0002) and rejected ${what} for ${safeModeSleptMs} ms; retry once the ` +
+              `Oozie is in safe mode (E0002) and rejected ${requestLine} for ${safeModeSleptMs} ms; retry once the ` +
                 'system mode is NORMAL (GET /v2/admin/status)',
               this.#errorOptions(request, shownUrl, 503),
             ),
@@ -172,7 +174,7 @@ export class OozieHttp {
           );
         }
         safeModeSleptMs += delay;
-        logger.warn('Oozie is in safe mode, waiting', { request: what, delayMs: delay });
+        logger.warn('Oozie is in safe mode, waiting', { request: requestLine, delayMs: delay });
         await clock.sleep(delay, request.signal);
         continue;
       }
@@ -184,7 +186,7 @@ export class OozieHttp {
           if (retrySleptMs + delay <= retry.budgetMs) {
             retrySleptMs += delay;
             logger.warn('Oozie request failed, retrying', {
-              request: what,
+              request: requestLine,
               status: response.status,
               delayMs: delay,
             });
@@ -207,7 +209,7 @@ export class OozieHttp {
         if (isRetryableFailure(mapped) && request.idempotent && retries < retry.maxRetries) {
           const delay = retryDelay(retry, ++retries);
           retrySleptMs += delay;
-          logger.warn('Oozie response body broke off, retrying', { request: what, delayMs: delay });
+          logger.warn('Oozie response body broke off, retrying', { request: requestLine, delayMs: delay });
           await clock.sleep(delay, request.signal);
           continue;
         }
@@ -317,10 +319,10 @@ export class OozieHttp {
   }
 
   #mapSendError(error: unknown, request: OozieRequest, url: string): KnimeError {
-    const what = `${request.method} ${url}`;
+    const requestLine = `${request.method} ${url}`;
     if (request.signal?.aborted) {
       return new CancelledError(
-        `Oozie request ${what} was aborted by the caller`,
+        `Oozie request ${requestLine} was aborted by the caller`,
         this.#errorOptions(request, url, undefined, error),
       );
     }
@@ -329,7 +331,7 @@ export class OozieHttp {
       (error instanceof Error && error.cause instanceof RequestTimeout)
     ) {
       return new TimeoutError(
-        `Oozie request ${what} timed out: no response within the per-request timeout of ${this.#options.requestTimeoutMs} ms`,
+        `Oozie request ${requestLine} timed out: no response within the per-request timeout of ${this.#options.requestTimeoutMs} ms`,
         { ...this.#errorOptions(request, url), clock: 'request', limitMs: this.#options.requestTimeoutMs },
       );
     }
@@ -340,15 +342,15 @@ export class OozieHttp {
           : error.message
         : String(error);
     return new NetworkError(
-      `Oozie request ${what} failed: ${reason}`,
+      `Oozie request ${requestLine} failed: ${reason}`,
       this.#errorOptions(request, url, undefined, error),
     );
   }
 
   #statusError(status: number, detail: OozieErrorDetail, request: OozieRequest, url: string): KnimeError {
-    const what = `${request.method} ${url}`;
+    const requestLine = `${request.method} ${url}`;
     const reason = detail.oozieMessage ?? detail.oozieCode ?? `no oozie-error-message header`;
-    const message = `Oozie request ${what} failed with HTTP ${status}: ${reason}`;
+    const message = `Oozie request ${requestLine} failed with HTTP ${status}: ${reason}`;
     const options = this.#errorOptions(request, url, status);
     const code = detail.oozieCode;
 

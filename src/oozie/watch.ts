@@ -204,12 +204,12 @@ export async function waitForJob(
 
     const manual = job?.actions.find((a) => MANUAL_STATES.has(a.status));
     if (status === 'SUSPENDED' || manual) {
-      const what = manual
+      const pauseReason = manual
         ? `action "${manual.name}" waits for manual intervention (${manual.status}${manual.errorCode ? `, ${manual.errorCode}: ${manual.errorMessage}` : ''})`
         : 'the job is SUSPENDED';
       if (policy === 'fail') {
         throw new OozieJobSuspendedError(
-          `Oozie workflow job ${id}: ${what}; resume it (oozie job -resume ${id}) or kill it, or wait with onSuspended "wait" or "resume"`,
+          `Oozie workflow job ${id}: ${pauseReason}; resume it (oozie job -resume ${id}) or kill it, or wait with onSuspended "wait" or "resume"`,
           { state: status, jobId: id },
         );
       }
@@ -220,7 +220,7 @@ export async function waitForJob(
         interval = minPoll;
       } else if (!warnedManual) {
         warnedManual = true;
-        logger.warn(`Oozie job is paused: ${what}; waiting`, { jobId: id });
+        logger.warn(`Oozie job is paused: ${pauseReason}; waiting`, { jobId: id });
       }
     }
 

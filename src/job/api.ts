@@ -22,6 +22,12 @@ export interface StartOptions extends CallOptions {
   validateInputs?: boolean;
   /** Description to check against, when the caller already has one (saves a request). */
   description?: WorkflowDescription;
+  /**
+   * Limit for the new job to finish loading, in milliseconds. A job that is still loading then is
+   * discarded, because it never ran.
+   * @default 60000
+   */
+  loadTimeoutMs?: number;
 }
 
 /** Options of `KnimeClient.run`. */

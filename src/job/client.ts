@@ -2,7 +2,13 @@
  * `createClient`: wires transport, backend and job handles together, and implements `start`,
  * `run`, `execute` and the listings on top of the backend contract.
  */
-import { InvalidInputError, JobFailedError, KnimeError } from '../errors/index.js';
+import {
+  CancelledError,
+  InvalidInputError,
+  JobFailedError,
+  KnimeError,
+  TimeoutError,
+} from '../errors/index.js';
 import { ServerBackend } from '../server/backend.js';
 import { resolveServerUrl } from '../server/paths.js';
 import { Authenticator } from '../transport/auth.js';
@@ -168,7 +174,17 @@ class Client implements KnimeClient {
     logger.info('created job', { jobId: created.id, workflow, state: created.state });
 
     if (status.outcome === 'loading' || status.outcome === 'queued') {
-      status = await handle.waitUntilLoaded({ signal: options.signal, loadTimeoutMs: options.loadTimeoutMs });
+      try {
+        status = await handle.waitUntilLoaded({
+          signal: options.signal,
+          loadTimeoutMs: options.loadTimeoutMs,
+        });
+      } catch (error) {
+        if (error instanceof TimeoutError || error instanceof CancelledError) {
+          await this.#discardUnran(handle, error, 'whose load did not finish');
+        }
+        throw error;
+      }
       lastSnapshot = handle.lastSnapshot;
     }
     if (status.outcome !== 'ready') {
@@ -187,17 +203,24 @@ class Client implements KnimeClient {
       if (executed) handle.observe(executed);
     } catch (error) {
       // The execute request was rejected, so the job never ran: discard it rather than leak it.
-      await handle.discard().catch((cleanup: unknown) => {
-        if (error instanceof KnimeError) error.cleanup = cleanup;
-        logger.error('could not discard a job whose execute request failed', {
-          jobId: handle.id,
-          error: (cleanup as Error).message,
-        });
-      });
+      await this.#discardUnran(handle, error, 'whose execute request failed');
       throw error;
     }
     logger.info('started job', { jobId: handle.id, workflow });
     return handle;
+  }
+
+  /** Discards a job that never ran; a failure is logged and attached to `error` as `cleanup`. */
+  async #discardUnran(handle: RemoteJobHandle, error: unknown, why: string): Promise<void> {
+    try {
+      await handle.discard();
+    } catch (cleanup) {
+      if (error instanceof KnimeError) error.cleanup = cleanup;
+      this.#context.logger.error(`could not discard a job ${why}`, {
+        jobId: handle.id,
+        error: (cleanup as Error).message,
+      });
+    }
   }
 
   getJob(jobId: string, options: { workflow?: string; executed?: boolean } = {}): JobHandle {

@@ -8,8 +8,15 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CancelledError, NetworkError } from '../errors/index.js';
+import { CancelledError, NetworkError, TimeoutError } from '../errors/index.js';
+import type { Clock } from '../transport/types.js';
 import type { ResourceStream } from './types.js';
+
+/** Longest pause between two chunks of a download before it counts as stalled, in milliseconds. */
+export const DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
+
+/** Abort reason of a stalled download. */
+class IdleTimeout extends Error {}
 
 /** Longest file name kept, in characters; longer names are cut. */
 const MAX_FILE_NAME_LENGTH = 200;
@@ -43,20 +50,30 @@ export async function isFolderTarget(target: string): Promise<boolean> {
  * after the body ended and its size matched `Content-Length`.
  * @returns the number of bytes written
  * @throws NetworkError when the connection broke or the size differs; no file is left behind
+ * @throws TimeoutError when no data arrived for `idleTimeoutMs` (default 60000) of `clock`
  * @throws CancelledError when `signal` aborts
  */
 export async function writeResource(
   resource: ResourceStream,
   file: string,
-  options: { name: string; jobId: string; signal?: AbortSignal },
+  options: { name: string; jobId: string; signal?: AbortSignal; clock?: Clock; idleTimeoutMs?: number },
 ): Promise<number> {
   const target = resolve(file);
   await mkdir(dirname(target), { recursive: true });
   const temporary = `${target}.${randomBytes(6).toString('hex')}.part`;
   let bytes = 0;
+  const idleMs = options.idleTimeoutMs ?? DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS;
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const armIdleTimer = () =>
+    options.clock?.setTimer(idleMs, () => controller.abort(new IdleTimeout())) ?? (() => {});
+  let clearIdleTimer = armIdleTimer();
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.byteLength;
+      clearIdleTimer();
+      clearIdleTimer = armIdleTimer();
       callback(null, chunk);
     },
   });
@@ -64,7 +81,7 @@ export async function writeResource(
   try {
     const source = Readable.fromWeb(resource.body as import('node:stream/web').ReadableStream<Uint8Array>);
     await pipeline(source, counter, createWriteStream(temporary, { flags: 'wx' }), {
-      signal: options.signal,
+      signal: controller.signal,
     });
     if (resource.contentLength !== undefined && bytes !== resource.contentLength) {
       throw new NetworkError(
@@ -78,6 +95,14 @@ export async function writeResource(
   } catch (error) {
     await unlink(temporary).catch(() => {});
     if (error instanceof NetworkError) throw error;
+    const request = { method: 'GET', url: resource.url };
+    if (controller.signal.reason instanceof IdleTimeout) {
+      throw new TimeoutError(
+        `download of output \`${options.name}\` of job ${options.jobId} stalled: no data for ${idleMs} ms ` +
+          `after ${bytes} bytes (GET ${resource.url})`,
+        { jobId: options.jobId, clock: 'request', limitMs: idleMs, request },
+      );
+    }
     if (options.signal?.aborted) {
       throw new CancelledError(`download of output \`${options.name}\` of job ${options.jobId} was aborted`, {
         jobId: options.jobId,
@@ -87,8 +112,11 @@ export async function writeResource(
     throw new NetworkError(
       `output \`${options.name}\` of job ${options.jobId} is truncated: GET ${resource.url} broke off after ` +
         `${bytes} bytes (${(error as Error).message})`,
-      { jobId: options.jobId, request: { method: 'GET', url: resource.url }, cause: error },
+      { jobId: options.jobId, request, cause: error },
     );
+  } finally {
+    clearIdleTimer();
+    options.signal?.removeEventListener('abort', onCallerAbort);
   }
 }
 

@@ -412,7 +412,12 @@ export class RemoteJobHandle implements JobHandle {
     await this.#context.ready(options.signal);
     const resource = await this.#context.backend.openOutputResource(this.id, name, options);
     const file = (await isFolderTarget(dest)) ? fileInFolder(dest, resource.filename ?? name) : dest;
-    const bytes = await writeResource(resource, file, { name, jobId: this.id, signal: options.signal });
+    const bytes = await writeResource(resource, file, {
+      name,
+      jobId: this.id,
+      signal: options.signal,
+      clock: this.#context.clock,
+    });
     return { name, path: file, bytes, contentType: resource.contentType };
   }
 
@@ -436,7 +441,12 @@ export class RemoteJobHandle implements JobHandle {
       for (let index = 2; used.has(fileName.toLowerCase()); index += 1) fileName = `${index}-${fileName}`;
       used.add(fileName.toLowerCase());
       const file = fileInFolder(dir, fileName);
-      const bytes = await writeResource(resource, file, { name, jobId: this.id, signal: options.signal });
+      const bytes = await writeResource(resource, file, {
+        name,
+        jobId: this.id,
+        signal: options.signal,
+        clock: this.#context.clock,
+      });
       results.push({ name, path: file, bytes, contentType: resource.contentType });
     }
     return results;

@@ -2,10 +2,11 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NetworkError } from '../../src/errors/index.js';
+import { NetworkError, TimeoutError } from '../../src/errors/index.js';
 import { fileInFolder, sanitizeFileName, writeResource } from '../../src/job/download.js';
 import { blobInput } from '../../src/job/inputs.js';
 import { simulatedServer } from '../library/simulator.js';
+import { SteppingClock } from '../library/support.js';
 
 const folder = () => mkdtemp(join(tmpdir(), 'knimectl-download-'));
 
@@ -84,6 +85,38 @@ describe('writeResource', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toMatch(/broke off after [0-2] bytes \(terminated\)/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('stalled downloads', () => {
+  it('times out when no data arrives and leaves no file', async () => {
+    const dir = await folder();
+    const clock = new SteppingClock();
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          sent = true;
+          controller.enqueue(new TextEncoder().encode('abc'));
+        }
+        // Afterwards the stream never delivers again, like a stalled connection.
+        return new Promise(() => {});
+      },
+    });
+    const writing = writeResource(
+      { body, contentLength: 10, contentType: undefined, filename: undefined, url: 'http://127.0.0.1/r' },
+      join(dir, 'r.bin'),
+      { name: 'r', jobId: 'j', clock, idleTimeoutMs: 30_000 },
+    ).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.manual.advance(30_000);
+    const error = (await writing) as TimeoutError;
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toBe(
+      'download of output `r` of job j stalled: no data for 30000 ms after 3 bytes (GET http://127.0.0.1/r)',
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -119,6 +119,20 @@ describe('run against the simulator', () => {
 });
 
 describe('waiting', () => {
+  it('times out on the load clock and discards the unloaded job', async () => {
+    const workflows = { '/SlowLoad': { simulation: { loadMs: 600_000 } } };
+    const { client, simulator } = await simulatedServer({ workflows });
+    const error = (await client
+      .start('/SlowLoad', {}, { loadTimeoutMs: 60_000 })
+      .catch((e: unknown) => e)) as TimeoutError;
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.clock).toBe('load');
+    expect(error.message).toContain('the load/queue timeout of 60000 ms ran out (last state LOADING)');
+    expect(simulator.stats.discards).toBe(1);
+    expect(simulator.stats.executionsStarted).toBe(0);
+  });
+
   it('waits an hour-long job with few polls', async () => {
     const { client, requests, clock } = await simulatedServer();
     const changes: string[] = [];

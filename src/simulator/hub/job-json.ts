@@ -34,7 +34,7 @@ export function jobJson(
 
   const body: Record<string, unknown> = {
     id: job.id,
-    name: snapshot?.name ?? `${job.reference.workflow.name} (waiting for an executor)`,
+    name: job.name ?? snapshot?.name ?? `${job.reference.workflow.name} (waiting for an executor)`,
     scope: origin.scope,
     executionContext: job.context.id,
     ...(deploymentId === undefined ? {} : { deploymentId }),

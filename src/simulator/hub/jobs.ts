@@ -28,8 +28,11 @@ export interface HubJob {
   readonly id: string;
   readonly reference: WorkflowReference;
   readonly context: ExecutionContext;
-  readonly origin: JobOrigin;
+  /** Replaced as a whole by `PUT /jobs/{uuid}` (discard flags, actions). */
+  origin: JobOrigin;
   readonly createdAt: number;
+  /** Name set with `PUT /jobs/{uuid}`; the engine's generated name otherwise. */
+  name?: string;
   /** Id of the engine job; undefined while the job waits for a slot or after a capacity load error. */
   engineId: string | undefined;
   /** Waiting for a free slot in its execution context. */
@@ -387,6 +390,27 @@ export class HubJobs {
     ) {
       this.discard(job);
     }
+  }
+
+  /**
+   * Resets an executed job to the ready state, as `PUT /jobs/{uuid}?reset=true` does.
+   *
+   * @throws {HubError} 422 while the job executes or has not loaded.
+   */
+  reset(job: HubJob): void {
+    const snapshot = job.engineId === undefined ? undefined : this.#engine.getJob(job.engineId);
+    if (
+      !snapshot ||
+      snapshot.state === 'LOADING' ||
+      snapshot.state === 'EXECUTING' ||
+      snapshot.state === 'LOAD_ERROR'
+    ) {
+      throw new HubError(422, `Job '${job.id}' cannot be reset in state ${this.view(job).states.state}.`);
+    }
+    // NOTE: the engine has no reset of its own, so the job is put into the ready state directly;
+    // the previous outputValues stay visible until the next execution replaces them.
+    this.#engine.forceState(snapshot.id, this.#options.readyState);
+    job.updatedAt = this.#engine.clock.now();
   }
 
   /** Cancels the execution; a job that is not executing is left as it is. */

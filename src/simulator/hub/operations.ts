@@ -15,6 +15,7 @@ export const IMPLEMENTED_OPERATIONS: readonly ImplementedOperation[] = [
   { method: 'POST', path: '/jobs' },
   { method: 'DELETE', path: '/jobs' },
   { method: 'GET', path: '/jobs/{uuid}' },
+  { method: 'PUT', path: '/jobs/{uuid}' },
   { method: 'POST', path: '/jobs/{uuid}' },
   { method: 'DELETE', path: '/jobs/{uuid}' },
   { method: 'GET', path: '/jobs/{scope}' },

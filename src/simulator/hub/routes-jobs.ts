@@ -65,7 +65,7 @@ export function jobListSpec(parts: HubParts): ListSpec<HubJob> {
     },
     sorts: {
       id: (job) => job.id,
-      name: (job) => parts.jobs.view(job).snapshot?.name ?? '',
+      name: (job) => job.name ?? parts.jobs.view(job).snapshot?.name ?? '',
       workflowId: (job) => job.reference.item.id,
       workflowPath: (job) => job.reference.item.path,
       itemVersion: (job) => job.reference.version ?? 0,
@@ -200,6 +200,17 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
     return executionResponse(c, parts, view);
   });
 
+  app.put('/jobs/:uuid', async (c) => {
+    const job = requireJob(c, parts, c.req.param('uuid'));
+    const reset = booleanQuery(c, 'reset') ?? false;
+    timeoutQuery(c, job.context.defaultLoadTimeoutMs);
+    const body = await readJsonObject(c);
+    const current = jobJson(c, jobs.view(job), jobs, options, { full: true });
+    applyJobUpdate(job, body, current);
+    if (reset) jobs.reset(job);
+    return respond(c, jobJson(c, jobs.view(job), jobs, options, { full: true, root: true }));
+  });
+
   app.delete('/jobs/:uuid', (c) => {
     jobs.discard(requireJob(c, parts, c.req.param('uuid')));
     return noContent(c);
@@ -293,4 +304,62 @@ async function readCreationBody(c: HubContext): Promise<CreationBody> {
   }
   if (problems.length > 0) throw new HubError(422, 'Invalid request body.', problems);
   return body as CreationBody;
+}
+
+/** Fields of `PUT /jobs/{uuid}` that may change; every other field must equal the current value. */
+const UPDATABLE = new Set([
+  'name',
+  'discardAfterSuccessfulExec',
+  'discardAfterFailedExec',
+  'actions',
+  'inputParameters',
+  'InputParameters',
+  '@controls',
+  '@namespaces',
+]);
+
+/**
+ * Applies a `BaseJob` update: the name, discard flags, actions and inputs (kept for the next
+ * execution). A read-only field sent with another value than the job's fails the whole update.
+ *
+ * @throws {HubError} 422 naming each invalid or read-only field.
+ */
+function applyJobUpdate(job: HubJob, body: Record<string, unknown>, current: Record<string, unknown>): void {
+  const problems: string[] = [];
+  for (const [field, value] of Object.entries(body)) {
+    if (UPDATABLE.has(field)) continue;
+    if (JSON.stringify(value) !== JSON.stringify(current[field])) {
+      problems.push(`'${field}' is read-only and differs from the job's current value.`);
+    }
+  }
+  const flag = (name: 'discardAfterSuccessfulExec' | 'discardAfterFailedExec') => {
+    const value = body[name];
+    if (value !== undefined && typeof value !== 'boolean') problems.push(`'${name}' must be a boolean.`);
+  };
+  flag('discardAfterSuccessfulExec');
+  flag('discardAfterFailedExec');
+  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === '')) {
+    problems.push("'name' must be a non-empty string.");
+  }
+  if (body.actions !== undefined && !Array.isArray(body.actions))
+    problems.push("'actions' must be an array.");
+  const inputs = body.inputParameters ?? body.InputParameters;
+  if (inputs !== undefined && (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs))) {
+    problems.push("'inputParameters' must be an object keyed by input parameter name.");
+  }
+  if (problems.length > 0) throw new HubError(422, 'Invalid job update.', problems);
+
+  if (typeof body.name === 'string') job.name = body.name;
+  job.origin = {
+    ...job.origin,
+    ...(typeof body.discardAfterSuccessfulExec === 'boolean'
+      ? { discardAfterSuccessfulExec: body.discardAfterSuccessfulExec }
+      : {}),
+    ...(typeof body.discardAfterFailedExec === 'boolean'
+      ? { discardAfterFailedExec: body.discardAfterFailedExec }
+      : {}),
+    ...(Array.isArray(body.actions) ? { actions: body.actions } : {}),
+  };
+  if (inputs !== undefined)
+    job.presetInputs = { ...job.presetInputs, ...(inputs as Record<string, unknown>) };
 }

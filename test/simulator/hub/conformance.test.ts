@@ -102,6 +102,16 @@ const SCENARIOS: Record<string, Scenario> = {
       await h.json('POST', '/jobs/00000000-0000-4000-8000-000000000000', {}),
     ];
   },
+  'PUT /jobs/{uuid}': async (h) => {
+    const id = await createJob(h, '/Services/Greeter');
+    await h.json('POST', `/jobs/${id}`, {});
+    return [
+      await h.json('PUT', `/jobs/${id}`, { name: 'Renamed job', discardAfterFailedExec: true }),
+      await h.json('PUT', `/jobs/${id}?reset=true`, { inputParameters: { 'json-input': { name: 'Put' } } }),
+      await h.json('PUT', `/jobs/${id}`, { id: '00000000-0000-4000-8000-000000000000' }),
+      await h.json('PUT', '/jobs/00000000-0000-4000-8000-000000000000', {}),
+    ];
+  },
   'DELETE /jobs/{uuid}': async (h) => {
     const id = await createJob(h, '/Services/Greeter');
     return [await h.call('DELETE', `/jobs/${id}`), await h.call('DELETE', `/jobs/${id}`)];

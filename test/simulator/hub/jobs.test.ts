@@ -439,4 +439,38 @@ describe('hub simulator jobs', () => {
     const id = response.headers.get('knime-job-id') ?? '';
     expect((await job(h, id)).workflowState).toBe('EXECUTION_CANCELLED');
   });
+
+  it('updates a job with PUT', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Greeter');
+    await settle(h, h.json('POST', `/jobs/${id}`, {}), 100);
+
+    const renamed = await h.json('PUT', `/jobs/${id}?reset=true`, {
+      name: 'Nightly greeting',
+      discardAfterSuccessfulExec: true,
+      inputParameters: { 'json-input': { name: 'Put' } },
+    });
+    expect(renamed.status).toBe(200);
+    const body = (await renamed.json()) as JobBody & { name: string; discardAfterSuccessfulExec: boolean };
+    expect(body.name).toBe('Nightly greeting');
+    expect(body.discardAfterSuccessfulExec).toBe(true);
+    expect(body.workflowState).toBe('IDLE');
+    expect(body.inputParameters).toEqual({ 'json-input': { name: 'Put' } });
+
+    const run = await settle(h, h.json('POST', `/jobs/${id}`, {}), 100);
+    expect(((await run.json()) as JobBody).outputValues).toEqual({ 'json-output': 'Hello, Put!' });
+    expect((await h.call('GET', `/jobs/${id}`)).status).toBe(404);
+  });
+
+  it('rejects a changed read-only field in PUT', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Greeter');
+    const response = await h.json('PUT', `/jobs/${id}`, {
+      executionContext: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { details: string[] }).details).toEqual([
+      "'executionContext' is read-only and differs from the job's current value.",
+    ]);
+  });
 });

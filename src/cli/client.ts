@@ -6,6 +6,18 @@ import { usageError } from './exit.js';
 import type { Output } from './terminal.js';
 import { cliLogger, tracingFetch } from './trace.js';
 
+/** What a KNIME client needs, after flags, environment and profile were merged. */
+export interface KnimeClientSettings {
+  url: string;
+  user: string | undefined;
+  password: string | undefined;
+  caFile: string | undefined;
+  /** `--retries` as given; default 4. */
+  retries?: string | undefined;
+  /** `--request-timeout` as given; default 60s. */
+  requestTimeout?: string | undefined;
+}
+
 /**
  * Resolves the connection from flags, environment and profile, registers the password as a
  * secret to redact, and creates a library client. The library is imported here, lazily, so that
@@ -22,30 +34,39 @@ export async function connect(options: ConnectionOptions, output: Output): Promi
   if (connection.password !== undefined && connection.user === undefined) {
     throw usageError('a password was given but no user name', 'pass --user NAME or set KNIME_USER');
   }
+  return createKnimeClient(
+    { ...connection, retries: options.retries, requestTimeout: options.requestTimeout },
+    output,
+  );
+}
+
+/** Creates a library client for `settings`, tracing requests through `output` with `--debug`. */
+export async function createKnimeClient(settings: KnimeClientSettings, output: Output): Promise<KnimeClient> {
+  output.addSecret(settings.password);
 
   let ca: string | undefined;
-  if (connection.caFile !== undefined) {
+  if (settings.caFile !== undefined) {
     try {
-      ca = await readFile(connection.caFile, 'utf8');
+      ca = await readFile(settings.caFile, 'utf8');
     } catch (error) {
       throw usageError(
-        `cannot read the CA file ${connection.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        `cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         'check the path given to --ca-file or the profile',
       );
     }
   }
 
-  const retries = Number(options.retries ?? '4');
+  const retries = Number(settings.retries ?? '4');
   if (!Number.isInteger(retries) || retries < 0 || retries > 20) {
-    throw usageError(`invalid --retries "${options.retries}": expected a whole number from 0 to 20`);
+    throw usageError(`invalid --retries "${settings.retries}": expected a whole number from 0 to 20`);
   }
-  const requestTimeoutMs = parseDuration(options.requestTimeout ?? '60s', '--request-timeout');
+  const requestTimeoutMs = parseDuration(settings.requestTimeout ?? '60s', '--request-timeout');
 
   const { createClient } = await import('../index.js');
   return createClient({
-    url: connection.url,
-    ...(connection.user !== undefined && connection.password !== undefined
-      ? { auth: { type: 'basic', username: connection.user, password: connection.password } }
+    url: settings.url,
+    ...(settings.user !== undefined && settings.password !== undefined
+      ? { auth: { type: 'basic', username: settings.user, password: settings.password } }
       : {}),
     ...(ca !== undefined ? { tls: { ca } } : {}),
     fetch: output.debugEnabled ? tracingFetch(output) : fetch,

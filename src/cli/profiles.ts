@@ -9,8 +9,13 @@ export interface Profile {
   server?: string;
   /** KNIME Business Hub API URL (used instead of `server` when set). */
   hub?: string;
+  /** Alteryx Server Web API address, for pipeline steps of kind `alteryx`. */
+  alteryx?: string;
+  /** Oozie base URL, for pipeline steps of kind `oozie`. */
+  oozie?: string;
+  /** User name; for Alteryx the API access key, for Oozie the `user.name`. */
   user?: string;
-  /** Stored only in a file with mode 0600; never printed. */
+  /** Password, or the Alteryx API access secret. Stored only in a file with mode 0600; never printed. */
   password?: string;
   /** PEM file with extra CA certificates for TLS. */
   caFile?: string;
@@ -23,7 +28,7 @@ export interface ConfigFile {
   profiles: Record<string, Profile>;
 }
 
-const profileKeys = ['server', 'hub', 'user', 'password', 'caFile'] as const;
+const profileKeys = ['server', 'hub', 'alteryx', 'oozie', 'user', 'password', 'caFile'] as const;
 const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /**

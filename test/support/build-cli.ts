@@ -1,16 +1,22 @@
 /**
- * Vitest global setup: builds `dist/` with `tsc -p tsconfig.build.json` once per test run when a
- * file under `src/` is newer than `dist/cli/bin.js`, so that CLI tests spawn the current code.
- * tsc emits JavaScript even when it reports type errors, so those do not fail the setup; a missing
- * `dist/cli/bin.js` afterwards does.
+ * Vitest global setup: builds `dist/` with `tsc -p tsconfig.build.json` when a file under `src/` is
+ * newer than `dist/cli/bin.js`, so that CLI tests spawn the current code.
+ *
+ * tsc writes into a fresh folder that then replaces `dist/` by two renames. Writing in place would
+ * let a CLI process started by a concurrent test run import a half-written module. A lock folder
+ * keeps two setups from building at once. tsc emits JavaScript even when it reports type errors
+ * elsewhere in the tree, so those do not fail the setup; a missing `cli/bin.js` afterwards does.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const binPath = join(repoDir, 'dist', 'cli', 'bin.js');
+const distDir = join(repoDir, 'dist');
+const binPath = join(distDir, 'cli', 'bin.js');
+const lockDir = join(repoDir, '.knimectl-build.lock');
+const lockWaitMs = 120_000;
 
 function newestMtimeMs(folder: string): number {
   let newest = 0;
@@ -22,22 +28,69 @@ function newestMtimeMs(folder: string): number {
   return newest;
 }
 
-export default function setup(): void {
-  const built = existsSync(binPath) ? statSync(binPath).mtimeMs : 0;
-  if (built >= newestMtimeMs(join(repoDir, 'src'))) return;
+function isFresh(): boolean {
+  return existsSync(binPath) && statSync(binPath).mtimeMs >= newestMtimeMs(join(repoDir, 'src'));
+}
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function acquireLock(): boolean {
+  const deadline = Date.now() + lockWaitMs;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      return true;
+    } catch {
+      // A lock older than the wait limit belongs to a setup that died; take it over.
+      if (existsSync(lockDir) && Date.now() - statSync(lockDir).mtimeMs > lockWaitMs) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) return false;
+      sleepSync(250);
+    }
+  }
+}
+
+function build(): void {
+  const fresh = join(repoDir, `dist.build-${process.pid}`);
+  const old = join(repoDir, `dist.old-${process.pid}`);
+  rmSync(fresh, { recursive: true, force: true });
   try {
     execFileSync(
       process.execPath,
-      [join(repoDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: repoDir,
-        stdio: 'pipe',
-      },
+      [
+        join(repoDir, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        fresh,
+      ],
+      { cwd: repoDir, stdio: 'pipe' },
     );
   } catch {
     // Type errors elsewhere in the tree; tsc still wrote the JavaScript.
   }
-  if (!existsSync(binPath))
-    throw new Error(`building the CLI did not produce ${binPath}; run \`npm run build\``);
+  if (!existsSync(join(fresh, 'cli', 'bin.js'))) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw new Error('building the CLI did not produce cli/bin.js; run `npm run build` to see why');
+  }
+
+  if (existsSync(distDir)) renameSync(distDir, old);
+  renameSync(fresh, distDir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export default function setup(): void {
+  if (isFresh()) return;
+
+  const locked = acquireLock();
+  try {
+    // Another setup may have built while this one waited for the lock.
+    if (!isFresh()) build();
+  } finally {
+    if (locked) rmSync(lockDir, { recursive: true, force: true });
+  }
 }

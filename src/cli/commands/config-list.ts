@@ -30,7 +30,7 @@ export default async function configList({ options, output }: CommandContext): P
   for (const name of names) {
     const profile = config.profiles[name]!;
     const marker = name === config.defaultProfile ? '*' : ' ';
-    const target = profile.server ?? profile.hub ?? '(no server)';
+    const target = profile.server ?? profile.hub ?? profile.alteryx ?? profile.oozie ?? '(no server)';
     const user = profile.user ? ` user ${profile.user}` : '';
     const password = profile.password ? ' password (set)' : '';
     output.out(`${marker} ${name}  ${target}${user}${password}\n`);

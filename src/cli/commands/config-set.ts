@@ -6,6 +6,8 @@ import { checkProfileName, configPath, type Profile, readConfig, writeConfig } f
 const unsetKeys: Record<string, keyof Profile> = {
   server: 'server',
   hub: 'hub',
+  alteryx: 'alteryx',
+  oozie: 'oozie',
   user: 'user',
   password: 'password',
   'ca-file': 'caFile',
@@ -22,16 +24,18 @@ export default async function configSet({ args, options, output }: CommandContex
   const existed = config.profiles[name] !== undefined;
   const profile: Profile = { ...(config.profiles[name] ?? {}) };
 
-  if (typeof options.server === 'string') {
+  for (const key of ['server', 'alteryx', 'oozie'] as const) {
+    const value = options[key];
+    if (typeof value !== 'string') continue;
     try {
-      new URL(options.server);
+      new URL(value);
     } catch {
       throw usageError(
-        `invalid --server URL "${options.server}"`,
-        'give an absolute URL such as https://knime.example.test/knime',
+        `invalid --${key} URL "${value}"`,
+        'give an absolute URL such as https://host.example.test/path',
       );
     }
-    profile.server = options.server;
+    profile[key] = value;
   }
   if (typeof options.user === 'string') profile.user = options.user;
   if (typeof options.caFile === 'string') profile.caFile = options.caFile;

@@ -22,6 +22,8 @@ export default async function configShow({ args, options, output }: CommandConte
   const lines = [`profile:  ${name}${config.defaultProfile === name ? ' (default)' : ''}`];
   if (profile.server !== undefined) lines.push(`server:   ${profile.server}`);
   if (profile.hub !== undefined) lines.push(`hub:      ${profile.hub}`);
+  if (profile.alteryx !== undefined) lines.push(`alteryx:  ${profile.alteryx}`);
+  if (profile.oozie !== undefined) lines.push(`oozie:    ${profile.oozie}`);
   if (profile.user !== undefined) lines.push(`user:     ${profile.user}`);
   lines.push(`password: ${profile.password === undefined ? '(not set)' : '(set)'}`);
   if (profile.caFile !== undefined) lines.push(`ca-file:  ${profile.caFile}`);

@@ -66,6 +66,26 @@ function addWaitOptions(command: Command): void {
     .option('--output-dir <dir>', 'write output files (Container Output (File)) into this folder');
 }
 
+function addPipelineRunOptions(command: Command): void {
+  command
+    .option('--ledger <path>', 'ledger file (SQLite)', '.knimectl/ledger.db')
+    .option('--max-parallel <count>', 'maximum number of steps running at once', '4')
+    .option(
+      '--poll-interval <duration>',
+      'poll interval of steps that poll, unless a step sets its own (units ms, s, m, h)',
+      '5s',
+    );
+  addFormatOptions(command, false);
+}
+
+const pipelineNote = `
+A step's "connection" names a profile of 'knimectl config': its server, alteryx or oozie URL
+picks the client. The password comes from the profile or from KNIMECTL_PASSWORD_<NAME>
+(upper case, other characters replaced by _).
+
+Exit codes: 0 succeeded, 1 a step failed, 2 invalid file, parameters or run id,
+5 the pipeline timeout passed, 6 cancelled, 130/143 interrupted by SIGINT/SIGTERM.`;
+
 const connectionNote = `
 Connection: --server, then KNIME_SERVER_URL, then the profile (--profile, KNIME_PROFILE, or the
 default profile of 'knimectl config'). Password: --password-stdin or --password-file, then
@@ -258,13 +278,15 @@ Prints the REST root URL (for --server) as its first stdout line, then serves un
         configure: (command) =>
           command
             .option('--server <url>', 'KNIME Server URL')
+            .option('--alteryx <url>', 'Alteryx Server Web API address (for pipeline steps; user = API key)')
+            .option('--oozie <url>', 'Oozie base URL (for pipeline steps; user = user.name)')
             .option('--user <name>', 'user name')
             .option('--password-stdin', 'read the password from standard input and store it (file mode 0600)')
             .option('--password-file <path>', 'read the password from a file and store it (file mode 0600)')
             .option('--ca-file <path>', 'PEM file with extra CA certificates')
             .option(
               '--unset <key>',
-              'remove a key from the profile: server, user, password or ca-file (repeatable)',
+              'remove a key from the profile: server, alteryx, oozie, user, password or ca-file (repeatable)',
               collect,
             )
             .option('--default', 'make this the default profile'),
@@ -274,6 +296,72 @@ Prints the REST root URL (for --server) as its first stdout line, then serves un
         name: 'remove <name>',
         summary: 'remove a profile',
         load: () => import('./config-remove.js'),
+      },
+    ],
+  },
+  {
+    name: 'pipeline',
+    summary: 'run, resume and inspect pipelines of KNIME, Alteryx, Oozie and command steps',
+    subcommands: [
+      {
+        name: 'run <file>',
+        summary: 'run a pipeline file (YAML or JSON) and record it in the ledger',
+        configure: (command) => {
+          addPipelineRunOptions(command);
+          command
+            .option('--param <name=value>', 'pipeline parameter (repeatable)', collect)
+            .option('--rerun', 'run again although a run with the same pipeline and parameters succeeded');
+          command.addHelpText('after', pipelineNote);
+        },
+        load: () => import('./pipeline-run.js'),
+      },
+      {
+        name: 'resume <runId>',
+        summary: 'continue an interrupted, failed or cancelled run without repeating finished steps',
+        configure: (command) => {
+          addPipelineRunOptions(command);
+          command.option(
+            '--allow-changed-pipeline',
+            'resume although the pipeline file changed since the run started',
+          );
+          command.addHelpText('after', pipelineNote);
+        },
+        load: () => import('./pipeline-run.js'),
+      },
+      {
+        name: 'runs',
+        summary: 'list runs of the ledger, newest first',
+        configure: (command) => {
+          command
+            .option('--ledger <path>', 'ledger file', '.knimectl/ledger.db')
+            .option('--pipeline <name>', 'only runs of this pipeline')
+            .option('--limit <count>', 'maximum number of runs', '50');
+          addFormatOptions(command, false);
+        },
+        load: () => import('./pipeline-query.js'),
+      },
+      {
+        name: 'status <runId>',
+        summary: 'show a run with its steps and attempts',
+        configure: (command) => {
+          command.option('--ledger <path>', 'ledger file', '.knimectl/ledger.db');
+          addFormatOptions(command, false);
+        },
+        load: () => import('./pipeline-query.js'),
+      },
+      {
+        name: 'validate <file>',
+        summary: 'check a pipeline file and list every problem as file:line:column',
+        load: () => import('./pipeline-query.js'),
+      },
+      {
+        name: 'graph <file>',
+        summary: 'draw the steps and their needs as Mermaid or DOT text',
+        configure: (command) =>
+          command.addOption(
+            new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'),
+          ),
+        load: () => import('./pipeline-query.js'),
       },
     ],
   },

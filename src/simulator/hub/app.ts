@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { gzipSync } from 'node:zlib';
+import { type Context, Hono } from 'hono';
 import type { FaultInjector } from '../common/faults.js';
 import type { JobEngine } from '../engine/engine.js';
 import { AccountDirectory } from './accounts.js';
@@ -61,6 +62,7 @@ export function createHubApp(input: HubAppParts): HubApp {
   };
 
   const app = new Hono<HubEnv>();
+  if (options.compressErrors) app.use('*', compressErrorBodies);
   if (input.faults) app.use('*', input.faults.middleware());
   app.onError((error, c) => handleHubError(error, c, options.errorStyle));
   app.notFound((c) =>
@@ -145,4 +147,16 @@ function rateLimiter(parts: HubParts) {
     }
     await next();
   };
+}
+
+/** Gzips the body of every error response when the caller accepts gzip. */
+async function compressErrorBodies(c: Context, next: () => Promise<void>): Promise<void> {
+  await next();
+  const accepts = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '');
+  if (!accepts || c.res.status < 400 || c.res.headers.has('content-encoding')) return;
+  const body = gzipSync(new Uint8Array(await c.res.arrayBuffer()));
+  const headers = new Headers(c.res.headers);
+  headers.set('content-encoding', 'gzip');
+  headers.set('content-length', String(body.byteLength));
+  c.res = new Response(body, { status: c.res.status, headers });
 }

@@ -127,6 +127,11 @@ export interface HubAppOptions {
   edgeCompatibleShape: 'outputs' | 'job-outputs-only';
   /** Creation path spellings accepted for deployments. @default 'both' */
   deploymentCreationPaths: 'both' | 'plural';
+  /**
+   * Gzip error bodies (`Content-Encoding: gzip`) for callers that accept gzip, as the Hub's proxy
+   * may do; KNIME's own client once read such bodies as raw bytes. @default false
+   */
+  compressErrors: boolean;
   /** Zone of `hub` timestamps. @default 'Europe/Berlin' */
   timeZone: string;
   /** Lifetime of an output-resource storage URL, in simulated ms. @default 60000 */
@@ -162,6 +167,7 @@ export const DEFAULT_HUB_APP_OPTIONS: HubAppOptions = {
   oneShotTimeout: 'cancel-and-discard',
   edgeCompatibleShape: 'outputs',
   deploymentCreationPaths: 'both',
+  compressErrors: false,
   timeZone: 'Europe/Berlin',
   storageUrlLifetimeMs: 60_000,
 };

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createJob, harness, hubPath, settle, workflowUri } from './harness.js';
 
@@ -472,5 +473,19 @@ describe('hub simulator jobs', () => {
     expect(((await response.json()) as { details: string[] }).details).toEqual([
       "'executionContext' is read-only and differs from the job's current value.",
     ]);
+  });
+
+  it('gzips error bodies when configured', async () => {
+    const h = await harness({ compressErrors: true });
+    const response = await h.call('GET', '/jobs/00000000-0000-4000-8000-000000000000', {
+      headers: { 'accept-encoding': 'gzip, deflate' },
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const text = gunzipSync(new Uint8Array(await response.arrayBuffer())).toString('utf8');
+    expect(JSON.parse(text)).toMatchObject({ status: 404, details: [] });
+
+    const plain = await h.call('GET', '/jobs/00000000-0000-4000-8000-000000000000');
+    expect(plain.headers.get('content-encoding')).toBeNull();
   });
 });

@@ -283,6 +283,62 @@ export class OozieClient {
     return toJob(parsed.data);
   }
 
+  /**
+   * Lists workflow jobs, newest first (`GET /jobs?jobtype=wf`), one page of `len` entries from the
+   * 1-based `offset`. Entries have no actions. Values of one filter field are OR-ed, different
+   * fields AND-ed, as Oozie does. The list is read from `workflows` (what the server sends) or
+   * `jobs` (what the WS API document shows).
+   */
+  async listWorkflowJobs(
+    options: {
+      filter?: { status?: string[]; name?: string[]; user?: string[]; id?: string[] };
+      offset?: number;
+      len?: number;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<{ total: number; jobs: OozieJob[] }> {
+    const pairs: string[] = [];
+    for (const [field, values] of Object.entries(options.filter ?? {})) {
+      for (const value of values ?? []) {
+        if (/[;=]/.test(value)) {
+          throw new InvalidInputError(
+            `invalid Oozie job filter ${field}="${value}": values cannot contain ";" or "="`,
+          );
+        }
+        pairs.push(`${field}=${value}`);
+      }
+    }
+
+    const { data } = await this.#http.request({
+      method: 'GET',
+      path: '/jobs',
+      query: {
+        jobtype: 'wf',
+        filter: pairs.length ? pairs.join(';') : undefined,
+        offset: String(options.offset ?? 1),
+        len: String(options.len ?? 50),
+      },
+      idempotent: true,
+      responseType: 'json',
+      signal: options.signal,
+    });
+
+    const body = (data ?? {}) as { total?: unknown; workflows?: unknown; jobs?: unknown };
+    const list = Array.isArray(body.workflows)
+      ? body.workflows
+      : Array.isArray(body.jobs)
+        ? body.jobs
+        : undefined;
+    if (!list) throw new OozieProtocolError('Oozie returned a jobs list without "workflows" or "jobs"');
+    const jobs = list.map((entry) => {
+      const parsed = oozieWorkflowSchema.safeParse(entry);
+      if (!parsed.success)
+        throw new OozieProtocolError('Oozie returned a jobs list entry without id or status');
+      return toJob(parsed.data);
+    });
+    return { total: typeof body.total === 'number' ? body.total : jobs.length, jobs };
+  }
+
   /** Reads only the status of a job (`show=status`), the cheap read for polling. */
   async getStatus(id: string, signal?: AbortSignal): Promise<string> {
     const { data } = await this.#http.request({

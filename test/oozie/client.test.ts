@@ -567,3 +567,39 @@ describe('oozie client: transport', () => {
     expect(text).not.toContain(Buffer.from('svc:super-secret-pass').toString('base64'));
   });
 });
+
+describe('oozie client: job list', () => {
+  it('lists by filter from the server shape', async () => {
+    const { client, manual } = setup();
+    await client.submitWorkflow({ appPath: APP('daily-load') });
+    manual.advance(1_000);
+    const failing = await client.submitWorkflow({ appPath: APP('failing-load') });
+    const result = await client.listWorkflowJobs({ filter: { name: ['failing-load'], status: ['RUNNING'] } });
+    expect(result.total).toBe(1);
+    expect(result.jobs.map((job) => job.id)).toEqual([failing.id]);
+    expect(result.jobs[0]?.actions).toEqual([]);
+  });
+
+  it('reads the document shape too', async () => {
+    const { client } = setup({ docShapes: true });
+    await client.submitWorkflow({ appPath: APP('daily-load') });
+    const result = await client.listWorkflowJobs();
+    expect(result.jobs).toHaveLength(1);
+  });
+
+  it('rejects filter values with separators', async () => {
+    const { client } = setup();
+    await expect(client.listWorkflowJobs({ filter: { name: ['a;status=KILLED'] } })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+  });
+});
+
+describe('oozie client: impersonation', () => {
+  it('sends doAs on every request', async () => {
+    const { client, requests, sim } = setup({ proxyUsers: ['etl'] }, { doAs: 'alice' });
+    const { id } = await client.submitWorkflow({ appPath: APP('quick') });
+    expect(requests.every((r) => r.query.doAs === 'alice')).toBe(true);
+    expect(sim.store.jobs.get(id)?.user).toBe('alice');
+  });
+});

@@ -20,12 +20,30 @@ export interface ReconcileSettings {
   signal: AbortSignal | undefined;
 }
 
+/** A 2xx answer to a queue request whose body is not a job: the server accepted the request. */
+class UnreadableQueueResponse extends ProtocolError {}
+
+function parseQueuedJob(body: unknown): AlteryxJob {
+  try {
+    return parseJob(body);
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+    throw new UnreadableQueueResponse(
+      `the queue request was accepted but its answer is unusable: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 /**
  * Whether a failed queue request may still have created a job: no response, a cut or unreadable
  * body, a per-request timeout, or a 5xx/408/429 from the server or a proxy in front of it. A 4xx
  * answer is final, and a 401 is handled before the server does any work.
  */
 function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof UnreadableQueueResponse) return true;
   if (error instanceof NetworkError || error instanceof ServerError) return true;
   if (error instanceof TimeoutError && error.clock === 'request') return true;
   if (error instanceof ProtocolError && error.status !== undefined && error.status < 300) return true;
@@ -57,7 +75,7 @@ export async function queueWithReconciliation(
         idempotent: false,
         signal: settings.signal,
       });
-      const job = parseJob(body);
+      const job = parseQueuedJob(body);
       logger.info('alteryx job queued', { workflowId, jobId: job.id, status: job.status });
       return job;
     } catch (error) {

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AlteryxClient,
@@ -7,8 +10,11 @@ import {
   NetworkError,
   ProtocolError,
   ServerError,
+  TimeoutError,
 } from '../../src/alteryx/index.js';
-import { API_SECRET, CLEANUP, resetError, SALES, salesAnswers, setup } from './support.js';
+import { createAlteryxSimulator } from '../../src/simulator/alteryx/index.js';
+import { ManualClock } from '../../src/simulator/common/clock.js';
+import { API_SECRET, CLEANUP, resetError, SALES, salesAnswers, setup, steppingClock } from './support.js';
 
 const isJobPost = (request: { method: string; path: string }) =>
   request.method === 'POST' && request.path.endsWith('/jobs');
@@ -132,6 +138,26 @@ describe('alteryx client: quirks', () => {
     expect(result.job.raw.simulatorRelease).toBe('2024.2');
   });
 
+  it('removes a cut download and reports it', async () => {
+    const { client, sim } = setup({ faults: { rules: [{ path: '/output/', truncateRate: 1 }] } });
+    const job = await client.queueJob(SALES, { answers: salesAnswers });
+    const result = await job.wait();
+    const dir = await mkdtemp(join(tmpdir(), 'alteryx-cut-'));
+    try {
+      const output = result.outputs[0];
+      if (!output) throw new Error('no output');
+      const error = await client
+        .saveOutput(job.id, output, join(dir, 'summary.csv'), { format: 'Csv' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NetworkError);
+      expect((error as Error).message).toContain('nothing was written');
+      expect(await readdir(dir)).toEqual([]);
+      expect(sim.faults.counts.truncate).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('reports an HTML page as a protocol error', async () => {
     const { client } = setup({}, {}, [
       {
@@ -147,6 +173,44 @@ describe('alteryx client: quirks', () => {
 });
 
 describe('alteryx client: retries', () => {
+  it('retries the token request after a 503', async () => {
+    const { client, sent } = setup({}, {}, [
+      {
+        match: (request) => request.path.endsWith('/oauth2/token'),
+        times: 1,
+        respond: async () => new Response('busy', { status: 503 }),
+      },
+    ]);
+    expect((await client.listWorkflows()).length).toBe(4);
+    expect(sent.filter((request) => request.path.endsWith('/oauth2/token')).length).toBe(2);
+  });
+
+  it('times out a request on the client clock', async () => {
+    const manual = new ManualClock();
+    const sim = createAlteryxSimulator({ clock: manual });
+    const hanging: typeof fetch = (input, init) => {
+      if (new Request(input, init).method === 'POST') return sim.fetch(input, init);
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        setTimeout(() => manual.advance(60_000), 0);
+      });
+    };
+    const client = new AlteryxClient({
+      baseUrl: sim.baseUrl,
+      apiKey: 'sim-api-key',
+      apiSecret: API_SECRET,
+      fetch: hanging,
+      clock: steppingClock(manual),
+      requestTimeoutMs: 60_000,
+      retry: false,
+    });
+    const error = (await client.listWorkflows().catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.clock).toBe('request');
+    expect(error.limitMs).toBe(60_000);
+    expect(error.message).toContain('request timeout of 60000 ms');
+  });
+
   it('retries GET requests after 5xx answers and resets', async () => {
     const { client, sent } = setup({}, {}, [
       {
@@ -287,6 +351,23 @@ describe('alteryx client: queueing without duplicates', () => {
     expect((error as Error).message).toContain('failed twice');
     expect(sent.filter(isJobPost).length).toBe(2);
     expect(sim.stats.jobsQueued[CLEANUP]).toBeUndefined();
+  });
+
+  it('adopts the job of an unusable 2xx answer', async () => {
+    const { client, sim, sent } = setup({}, {}, [
+      {
+        match: isJobPost,
+        times: 1,
+        respond: async (_request, forward) => {
+          await forward();
+          return Response.json({ accepted: true });
+        },
+      },
+    ]);
+    const job = await client.queueJob(CLEANUP);
+    expect(job.id).toBe(sim.control.jobs()[0]?.id);
+    expect(sim.stats.jobsQueued[CLEANUP]).toBe(1);
+    expect(sent.filter(isJobPost).length).toBe(1);
   });
 
   it('sends the queue request again after a 401', async () => {

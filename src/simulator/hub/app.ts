@@ -122,7 +122,7 @@ export function createHubApp(input: HubAppParts): HubApp {
   return { app, parts };
 }
 
-/** Answers with 429 (or 503) once more requests than the configured rate arrive in one simulated second. */
+/** Rejects requests with 429 (or 503) once more than the configured rate arrive in one simulated second. */
 function rateLimiter(parts: HubParts) {
   let windowStart = Number.NEGATIVE_INFINITY;
   let count = 0;

@@ -76,7 +76,7 @@ export class ExecutionContexts {
   }
 
   /**
-   * The context a new job runs in: `id`, or the default.
+   * Picks the context a new job runs in: `id`, or the default.
    *
    * @throws {HubError} 422 for an unknown id or a disabled context.
    */

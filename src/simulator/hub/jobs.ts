@@ -8,7 +8,7 @@ import type { DeploymentType, HubAppOptions } from './options.js';
 import type { WorkflowReference } from './spaces.js';
 import { CAPACITY_LOAD_ERROR_STATES, deriveHubStates, type HubStates, QUEUED_STATES } from './states.js';
 
-/** Who a job runs as and where it came from. */
+/** Identity a job runs as, and the origin of the job. */
 export interface JobOrigin {
   readonly scope: string;
   readonly creator: Account;
@@ -122,8 +122,8 @@ export class HubJobs {
   }
 
   /**
-   * Creates a job. With `asyncLoading` it returns at once, queued when the context is full; without
-   * it, it waits for a slot and for the load, up to `timeoutMs`.
+   * Creates a job. With `asyncLoading` it returns at once, and the job is queued when the context is
+   * full. Without it, the call waits for a slot and for the load, up to `timeoutMs`.
    *
    * @throws {HubError} 504 when the slot or the load did not come in time (the job is then discarded).
    */
@@ -284,7 +284,7 @@ export class HubJobs {
     this.#admit();
   }
 
-  /** The job `id` as `caller` may see it. @throws {HubError} 404 unknown or discarded, 403 not allowed. */
+  /** Looks up the job `id` for `caller`. @throws {HubError} 404 unknown or discarded, 403 not allowed. */
   require(id: string, caller: HubCaller, mayAct: (scope: string) => boolean): HubJob {
     const job = this.#jobs.get(id);
     if (!job) throw new HubError(404, `Job '${id}' does not exist.`);
@@ -407,8 +407,8 @@ export class HubJobs {
     ) {
       throw new HubError(422, `Job '${job.id}' cannot be reset in state ${this.view(job).states.state}.`);
     }
-    // NOTE: the engine has no reset of its own, so the job is put into the ready state directly;
-    // the previous outputValues stay visible until the next execution replaces them.
+    // NOTE: the engine has no reset of its own, so the job is put into the ready state directly.
+    // The previous outputValues stay visible until the next execution replaces them.
     this.#engine.forceState(snapshot.id, this.#options.readyState);
     job.updatedAt = this.#engine.clock.now();
   }

@@ -1,7 +1,7 @@
 /**
  * Configuration of the KNIME Business Hub simulator. Every option with alternatives covers a point
- * that the public Hub sources leave open; the defaults are the most likely behaviour and each one is
- * listed in docs/simulator-hub.md.
+ * that the public Hub sources leave open. The defaults are the most likely behaviour, and
+ * docs/simulator-hub.md lists each one.
  */
 
 /** An application password: Basic user name `pwId`, Basic password `password`. */
@@ -28,7 +28,7 @@ export interface HubUser {
   readonly bearerTokens?: readonly string[];
   /** Names of the teams the user belongs to. */
   readonly teams?: readonly string[];
-  /** Hub admin: sees and uses every job, deployment and space. @default false */
+  /** Hub admin, with access to every job, deployment and space. @default false */
   readonly admin?: boolean;
 }
 
@@ -54,7 +54,7 @@ export interface HubExecutionContextConfig {
   readonly scope?: string;
   /** @default 'running' */
   readonly status?: ExecutionContextStatus;
-  /** Loaded jobs the context holds at once; more jobs wait for a slot. @default no limit */
+  /** Maximum number of loaded jobs at once; further jobs wait for a slot. @default no limit */
   readonly maxLoadedJobs?: number;
   /** Default load timeout (`-1` on job creation), in ms. @default 300000 (PT5M) */
   readonly defaultLoadTimeoutMs?: number;
@@ -72,7 +72,7 @@ export interface HubItemVersion {
 }
 
 /**
- * How the workspace folder tree becomes Hub spaces.
+ * Mapping of the workspace folder tree onto Hub spaces.
  * - `folders`: every top-level folder is a space of the first team, so `/Examples/Hello` is served
  *   as `/Users/<team>/Examples/Hello`; workflows directly in the workspace root go into the space
  *   {@link HubAppOptions.rootSpaceName}.
@@ -89,8 +89,8 @@ export interface HubAppOptions {
   /** @default 'folders' */
   spaceMapping: SpaceMapping;
   /**
-   * Space that holds the workflows and files lying directly in the workspace root (a KNIME
-   * workspace keeps its workflows there), with the `folders` mapping. @default 'Workspace'
+   * Name of the space that contains the workflows and files directly in the workspace root, with the
+   * `folders` mapping. A KNIME workspace keeps its workflows there. @default 'Workspace'
    */
   rootSpaceName: string;
   /** Execution contexts; the first one is the default of every space. */
@@ -109,7 +109,7 @@ export interface HubAppOptions {
   inputParametersKey: 'inputParameters' | 'InputParameters';
   /** Job `@controls`: `self` (plus the data-app session controls), or none. @default 'self' */
   jobControls: 'self' | 'none';
-  /** Requests per simulated second before 429 (or 503) answers; undefined means no limit. @default undefined */
+  /** Requests per simulated second above which the simulator returns 429 (or 503); undefined means no limit. @default undefined */
   rateLimit: { readonly requestsPerSecond: number; readonly status: 429 | 503 } | undefined;
   /** `deploymentId` on jobs: `rest:<uuid>` or the bare UUID. @default 'typed' */
   deploymentIdFormat: 'typed' | 'uuid';
@@ -119,11 +119,11 @@ export interface HubAppOptions {
   timestampFormat: 'hub' | 'iso' | 'micros' | 'seconds';
   /** Which endpoints honour `?authToken=`. @default 'all' */
   authTokenQuery: 'all' | 'none';
-  /** How a load rejected for capacity surfaces: 504 after the load timeout, or `LOAD_ERROR`. @default '504' */
+  /** Outcome of a load rejected for capacity: 504 after the load timeout, or a job in `LOAD_ERROR`. @default '504' */
   capacityRejection: '504' | 'load-error';
-  /** What a one-shot execution does with its job on a 504: cancel and discard, or keep it. @default 'cancel-and-discard' */
+  /** Fate of a one-shot execution's job on a 504: cancel and discard it, or keep it. @default 'cancel-and-discard' */
   oneShotTimeout: 'cancel-and-discard' | 'keep';
-  /** `Prefer: edge-compatible` answers with the `outputValues` map alone, or the job with only `outputValues`. @default 'outputs' */
+  /** Body for `Prefer: edge-compatible`: the `outputValues` map alone, or the job id with `outputValues`. @default 'outputs' */
   edgeCompatibleShape: 'outputs' | 'job-outputs-only';
   /** Creation path spellings accepted for deployments. @default 'both' */
   deploymentCreationPaths: 'both' | 'plural';

@@ -98,7 +98,7 @@ export function jobListResponse(c: HubContext, parts: HubParts, jobs: readonly H
   );
 }
 
-/** The job `uuid` as the caller may see it. @throws {HubError} 404, 403. */
+/** Looks up the job `uuid` for the caller. @throws {HubError} 404 unknown, 403 not allowed. */
 export function requireJob(c: HubContext, parts: HubParts, uuid: string): HubJob {
   return parts.jobs.require(uuid, c.var.hub.caller, (scope) => mayAct(parts, c, scope));
 }

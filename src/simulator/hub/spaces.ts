@@ -72,7 +72,10 @@ export class SpaceDirectory {
     }
     for (const [key, versions] of Object.entries(this.#versions)) {
       const item = this.#byWorkspacePath.get(key) ?? this.#byPath.get(key) ?? this.#byId.get(key);
-      if (!item) throw new RangeError(`itemVersions names "${key}", which is no item of the workspace`);
+      if (!item)
+        throw new RangeError(
+          `itemVersions: item "${key}" not found in the workspace; use a workspace path such as /Examples/Hello`,
+        );
       for (const version of versions) {
         if (!Number.isInteger(version.version) || version.version < 1) {
           throw new RangeError(
@@ -112,19 +115,19 @@ export class SpaceDirectory {
     visit(folder, [name], children);
   }
 
-  /** All items in path order. */
+  /** Lists all items in path order. */
   items(): HubItem[] {
     return [...this.#byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** The item at a Hub path or `*id`, or undefined. A trailing slash is ignored. */
+  /** Finds the item at a Hub path or `*id`; a trailing slash is ignored. */
   find(uri: string): HubItem | undefined {
     if (uri.startsWith('*')) return this.#byId.get(uri);
     const path = uri.length > 1 ? uri.replace(/\/+$/, '') : uri;
     return this.#byPath.get(path);
   }
 
-  /** The Hub item of a workspace path, such as `/Examples/Hello`. */
+  /** Finds the Hub item of a workspace path, such as `/Examples/Hello`. */
   ofWorkspacePath(path: string): HubItem | undefined {
     return this.#byWorkspacePath.get(path);
   }

@@ -32,7 +32,7 @@ async function newDeployment(h: Harness, kind: string, body: Record<string, unkn
   return ((await response.json()) as { id: string }).id;
 }
 
-/** Requests that drive each implemented operation, including its error answers. */
+/** Requests that drive each implemented operation, including its error responses. */
 const SCENARIOS: Record<string, Scenario> = {
   'GET /jobs': async (h) => {
     await createJob(h, '/Services/Greeter');

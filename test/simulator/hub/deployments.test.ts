@@ -149,9 +149,9 @@ describe('hub simulator deployments', () => {
     expect(invalid.status).toBe(422);
 
     expect((await h.call('DELETE', `/deployments/${deployment.id}`)).status).toBe(204);
-    const gone = await h.call('GET', `/deployments/${deployment.id}`);
-    expect(gone.status).toBe(404);
-    expect(((await gone.json()) as { title: string }).title).toBe(
+    const deleted = await h.call('GET', `/deployments/${deployment.id}`);
+    expect(deleted.status).toBe(404);
+    expect(((await deleted.json()) as { title: string }).title).toBe(
       `Deployment '${deployment.id}' does not exist.`,
     );
   });

@@ -126,7 +126,7 @@ describe('hub simulator entry points', () => {
         workspace: buildWorkspace(WORKFLOWS),
         itemVersions: { '/Services/Nope': [{ version: 1 }] },
       }),
-    ).rejects.toThrow('itemVersions names "/Services/Nope"');
+    ).rejects.toThrow('itemVersions: item "/Services/Nope" not found');
   });
 
   it('gives seeded runs the same job ids', async () => {

@@ -29,7 +29,7 @@ export type {
   RunResult,
   StartOptions,
 } from './job/api.js';
-export { createClient } from './job/client.js';
+export { clientFromBackend, createClient, createTransport, type Transport } from './job/client.js';
 export type { ClientOptions } from './job/client-options.js';
 export {
   blobInput,

@@ -148,8 +148,13 @@ export interface KnimeClient {
    * @throws InvalidInputError before anything is created when the inputs do not match the workflow
    */
   start(workflow: string, inputs?: Inputs, options?: StartOptions): Promise<JobHandle>;
-  /** Rebuilds a handle for an existing job id. Sends no request. */
-  getJob(jobId: string, options?: { workflow?: string }): JobHandle;
+  /**
+   * Rebuilds a handle for an existing job id. Sends no request.
+   * @param options.executed whether the job was executed, so that `IDLE` counts as a failure
+   *   @default true
+   * @throws InvalidInputError when `jobId` is empty
+   */
+  getJob(jobId: string, options?: { workflow?: string; executed?: boolean }): JobHandle;
   /** Lists jobs, of one workflow or of all, filtered by raw state or outcome. */
   listJobs(filter?: JobListFilter): Promise<JobStatus[]>;
   /**

@@ -1,3 +1,4 @@
+import type { HubBackendOptions } from '../hub/backend.js';
 import type { Auth, Clock, Logger, LogLevel, RetryOptions, TlsOptions } from '../transport/types.js';
 import type { DiscardPolicy, PollOptions } from './options.js';
 
@@ -9,6 +10,19 @@ export interface ClientOptions {
    * URL is used as Basic credentials when `auth` is not given, and never appears in messages.
    */
   url: string;
+  /**
+   * Product behind `url`: `server` (KNIME Server REST API v4), `hub` (KNIME Business Hub API root,
+   * such as `https://api.hub.example.com`), or `auto` to detect it with up to three requests
+   * before the first call. Without it, the URL decides: a context root or `/rest/v4` is a Server,
+   * a host starting with `api.` or the path `/_/api` is a Hub, and any other bare origin is `auto`.
+   */
+  kind?: 'server' | 'hub' | 'auto';
+  /** Hub settings: default item version, execution context and scope, load timeout. */
+  hub?: HubBackendOptions;
+  /**
+   * Credentials. On a Hub, an application password is `{ type: 'basic', username: <its id>,
+   * password: <its secret> }`, and a Keycloak token is `{ type: 'bearer', token }`.
+   */
   auth?: Auth;
   /** TLS settings; verification stays on unless `rejectUnauthorized: false`. */
   tls?: TlsOptions;

@@ -9,6 +9,8 @@ import {
   KnimeError,
   TimeoutError,
 } from '../errors/index.js';
+import { createHubBackend, type HttpFactory, inferProductKind, resolveHubUrl } from '../hub/connect.js';
+import { DetectingBackend, detectProduct } from '../hub/detect.js';
 import { ServerBackend } from '../server/backend.js';
 import { resolveServerUrl } from '../server/paths.js';
 import { Authenticator } from '../transport/auth.js';
@@ -17,7 +19,7 @@ import { HttpClient } from '../transport/http.js';
 import { createSafeLogger, silentLogger } from '../transport/logger.js';
 import { resolveRetryOptions } from '../transport/retry.js';
 import { createTlsFetch } from '../transport/tls.js';
-import type { Auth } from '../transport/types.js';
+import type { Auth, Clock, Logger } from '../transport/types.js';
 import type {
   ExecuteOnceOptions,
   JobHandle,
@@ -47,21 +49,71 @@ import type {
  * @throws InvalidInputError when the URL is not an absolute http(s) URL
  */
 export function createClient(options: ClientOptions): KnimeClient {
+  const kind = options.kind ?? inferProductKind(options.url, options.auth);
+  if (kind !== 'server') return createHubClient(options, kind);
   const url = resolveServerUrl(options.url);
   let auth: Auth | undefined = options.auth;
   if (!auth && url.username !== undefined) {
     auth = { type: 'basic', username: url.username, password: url.password ?? '' };
   }
 
+  const transport = createTransport(url.restRoot, { ...options, auth });
+  const username = auth && auth.type !== 'bearer' ? auth.username : undefined;
+  const backend = new ServerBackend(transport.http, { username });
+  return clientFromBackend(backend, options, transport);
+}
+
+/**
+ * Client of a KNIME Business Hub, or of a URL whose product is detected before the first call
+ * (see `detectProduct`).
+ */
+function createHubClient(options: ClientOptions, kind: 'hub' | 'auto'): KnimeClient {
+  const url = resolveHubUrl(options.url);
+  let auth: Auth | undefined = options.auth;
+  if (!auth && url.username !== undefined) {
+    auth = { type: 'basic', username: url.username, password: url.password ?? '' };
+  }
+  const shared = { ...options, auth };
+  const makeHttp: HttpFactory = (restRoot, wrap) =>
+    createTransport(restRoot, wrap ? { ...shared, fetch: wrap(options.fetch ?? globalThis.fetch) } : shared).http;
+  const transport = createTransport(url.apiRoot, shared);
+  if (kind === 'hub') {
+    return clientFromBackend(createHubBackend(url.apiRoot, makeHttp, auth, options.hub), options, transport);
+  }
+
+  const probe = createTransport(url.apiRoot, { ...shared, retry: false }).http;
+  const backend = new DetectingBackend(
+    url.apiRoot,
+    (signal) => detectProduct(url.apiRoot, probe, signal),
+    (product) => {
+      if (product.kind === 'hub') return createHubBackend(product.url, makeHttp, auth, options.hub);
+      const username = auth && auth.type !== 'bearer' ? auth.username : undefined;
+      return new ServerBackend(makeHttp(resolveServerUrl(product.url).restRoot), { username });
+    },
+  );
+  return clientFromBackend(backend, options, transport);
+}
+
+/** The transport layer of one client: HTTP client, redacting logger and clock. */
+export interface Transport {
+  http: HttpClient;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * Builds the transport for a REST root (`auth`, `tls`, `fetch`, `logger`, `clock`, `retry`,
+ * `requestTimeoutMs` and `headers` of `options`). Backends other than KNIME Server use it too.
+ */
+export function createTransport(restRoot: string, options: Omit<ClientOptions, 'url'>): Transport {
   const clock = options.clock ?? systemClock;
-  const authenticator = new Authenticator(auth, clock, silentLogger);
+  const authenticator = new Authenticator(options.auth, clock, silentLogger);
   const logger = createSafeLogger(options.logger ?? silentLogger, {
     level: options.logLevel ?? 'info',
     secrets: () => authenticator.secrets(),
   });
 
-  const baseFetch = options.fetch ?? globalThis.fetch;
-  let fetchImpl: typeof fetch = baseFetch;
+  let fetchImpl: typeof fetch = options.fetch ?? globalThis.fetch;
   if (options.tls) {
     if (options.tls.rejectUnauthorized === false) {
       logger.warn(
@@ -74,7 +126,7 @@ export function createClient(options: ClientOptions): KnimeClient {
   }
 
   const http = new HttpClient({
-    restRoot: url.restRoot,
+    restRoot,
     fetch: fetchImpl,
     clock,
     logger,
@@ -83,9 +135,19 @@ export function createClient(options: ClientOptions): KnimeClient {
     requestTimeoutMs: options.requestTimeoutMs,
     headers: options.headers,
   });
-  const username = auth && auth.type !== 'bearer' ? auth.username : undefined;
-  const backend = new ServerBackend(http, { username });
-  return new Client(backend, options, logger, clock);
+  return { http, logger, clock };
+}
+
+/**
+ * Builds a client on any backend, such as the KNIME Business Hub backend. Uses `poll`, `discard`
+ * and `validateUrl` of `options`.
+ */
+export function clientFromBackend(
+  backend: Backend,
+  options: Pick<ClientOptions, 'poll' | 'discard' | 'validateUrl'>,
+  transport: Pick<Transport, 'logger' | 'clock'>,
+): KnimeClient {
+  return new Client(backend, options, transport.logger, transport.clock);
 }
 
 class Client implements KnimeClient {
@@ -98,7 +160,7 @@ class Client implements KnimeClient {
 
   constructor(
     backend: Backend,
-    options: ClientOptions,
+    options: Pick<ClientOptions, 'poll' | 'discard' | 'validateUrl'>,
     logger: HandleContext['logger'],
     clock: HandleContext['clock'],
   ) {

@@ -191,6 +191,14 @@ describe('knime reconcile', () => {
     expect(await knimeStep.reconcile(config, context(), { intentAt })).toBeUndefined();
   });
 
+  it('discards a job that was created but never executed', async () => {
+    const intentAt = server.manual.now();
+    await server.client.backend.createJob('/Examples/Long', {});
+    expect(await knimeStep.reconcile(config, context(), { intentAt })).toBeUndefined();
+    expect(server.simulator.stats.discards).toBe(1);
+    expect(server.simulator.stats.executionsStarted).toBe(0);
+  });
+
   it('refuses to guess between two jobs', async () => {
     const intentAt = server.manual.now();
     await server.client.start('/Examples/Long', {});

@@ -144,13 +144,30 @@ export const knimeStep: StepKind<KnimeConfig> = {
     const candidates = jobs.filter(
       (job) => job.createdAt !== undefined && job.createdAt >= intent.intentAt - RECONCILE_SKEW_MS,
     );
-    if (candidates.length === 0) return undefined;
-    if (candidates.length > 1) {
+
+    // `start` creates the job, waits until it is loaded, then requests its execution. A candidate
+    // still loading or loaded was never executed: discarding it is safe and also stops an execute
+    // request still in flight from the crashed runner. NOTE: a job queued before loading is taken as
+    // executed, so the step attaches to it.
+    const executed: JobStatus[] = [];
+    for (const job of candidates) {
+      if (job.outcome !== 'loading' && job.outcome !== 'ready') {
+        executed.push(job);
+        continue;
+      }
+      ctx.logger.info(`discarding job ${job.jobId} of ${config.workflow}: created but never executed`, {
+        jobId: job.jobId,
+      });
+      await client.getJob(job.jobId, { workflow: config.workflow }).discard({ signal: ctx.signal });
+    }
+
+    if (executed.length === 0) return undefined;
+    if (executed.length > 1) {
       throw new RemoteWorkLostError(
-        `cannot tell which job of ${config.workflow} this step started: jobs ${candidates.map((j) => j.jobId).join(', ')} were created after its start was recorded; check them on the server`,
+        `cannot tell which job of ${config.workflow} this step started: jobs ${executed.map((j) => j.jobId).join(', ')} were created after its start was recorded; check them on the server`,
       );
     }
-    return refFor(config, candidates[0]!.jobId, false);
+    return refFor(config, executed[0]!.jobId, false);
   },
 
   async attach(remote, config, ctx) {

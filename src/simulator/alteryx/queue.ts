@@ -17,9 +17,10 @@ export interface QueueRejection {
 }
 
 /**
- * Validates the body of `POST v3/workflows/{id}/jobs` the way the simulated server does: the body
- * must carry a `questions` array of string pairs, a known priority name, a credential when the
- * workflow requires one, and answers that match the app's questions and list items.
+ * Validates the body of `POST v3/workflows/{id}/jobs` the way the simulated server does. The body
+ * must carry a `questions` array of name/value string pairs and a known priority name. A workflow
+ * that requires a credential needs `credentialId`, and answers must match the app's questions and
+ * list items.
  */
 export function validateQueueRequest(
   options: ResolvedAlteryxOptions,

@@ -261,12 +261,12 @@ export class AlteryxServerState {
   }
 }
 
-/** Whether a job status is final. */
+/** Returns whether a job status is final. */
 export function isTerminal(status: string): boolean {
   return status === 'Completed' || status === 'Cancelled' || status === 'Error';
 }
 
-/** A 24-character lowercase hex id, the shape of the ids in the vendor's examples. */
+/** Returns a new 24-character lowercase hex id, the shape of the ids in the vendor's examples. */
 export function newHexId(): string {
   return randomBytes(12).toString('hex');
 }

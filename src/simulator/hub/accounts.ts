@@ -82,17 +82,17 @@ export class AccountDirectory {
     return [...this.#teams.values()].find((team) => team.name === name);
   }
 
-  /** A user or team by account name. */
+  /** Finds a user or team by account name. */
   byName(name: string): Account | undefined {
     return this.users.find((user) => user.name === name) ?? this.teamByName(name);
   }
 
-  /** A user or team by account id. */
+  /** Finds a user or team by account id. */
   byId(id: string): Account | undefined {
     return this.users.find((user) => user.id === id) ?? this.#teams.get(id);
   }
 
-  /** Whether `user` may act in `scope`: its own account, one of its teams, or anything for admins. */
+  /** Checks whether `user` may act in `scope`: its own account, one of its teams, or anything for admins. */
   mayAct(user: UserAccount, scope: string): boolean {
     return user.admin || scope === user.id || user.teamIds.includes(scope) || scope === 'hub:global';
   }

@@ -2,11 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AccountDirectory, ResolvedApplicationPassword, UserAccount } from './accounts.js';
 import type { HubAppOptions } from './options.js';
 
-/** Who sent a request: the user, and the application password when one authenticated it. */
+/** Sender of a request: the user, and the application password when one authenticated it. */
 export interface HubCaller {
   readonly user: UserAccount;
   readonly applicationPassword?: ResolvedApplicationPassword;
-  /** How the caller authenticated. `anonymous` while authentication is off. */
+  /** Authentication method; `anonymous` while authentication is off. */
   readonly via: 'basic' | 'auth-token' | 'bearer' | 'anonymous';
 }
 

@@ -29,7 +29,7 @@ export interface Deployment {
   modifiedAt: number;
 }
 
-/** Whether the deployment's `DiscardAfterExecution` action discards jobs after success or failure. */
+/** Reads whether the deployment's `DiscardAfterExecution` action discards jobs after success or failure. */
 export function discardFlagsOf(deployment: Deployment): { onSuccess: boolean; onFailure: boolean } {
   let onSuccess = false;
   let onFailure = false;

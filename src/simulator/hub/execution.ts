@@ -69,7 +69,7 @@ export async function newJob(c: HubContext, parts: HubParts, input: NewJobInput)
 }
 
 /**
- * Answers an execution request with the job, or with its outputs alone under
+ * Builds the response of an execution request: the job, or its outputs alone under
  * `Prefer: edge-compatible`.
  */
 export function executionResponse(c: HubContext, parts: HubParts, view: JobView, status = 200): Response {
@@ -91,7 +91,7 @@ export interface OneShotInput extends Omit<NewJobInput, 'asyncLoading'> {
 /**
  * Creates a job, executes it synchronously and discards it unless `keepJob` is set. The timeout
  * covers load and execution. On a 504 the job is cancelled and discarded, or kept when the
- * `oneShotTimeout` option says so.
+ * `oneShotTimeout` option is `keep`.
  */
 export async function runOneShot(c: HubContext, parts: HubParts, input: OneShotInput): Promise<Response> {
   const clock = parts.engine.clock;
@@ -100,7 +100,7 @@ export async function runOneShot(c: HubContext, parts: HubParts, input: OneShotI
   const job = created.job;
 
   if (created.states.jobState !== 'LOADED') {
-    // Load error or not executable: answer with the job as it is.
+    // Load error or not executable: return the job as it is.
     if (!input.keepJob) parts.jobs.discard(job);
     return executionResponse(c, parts, created);
   }

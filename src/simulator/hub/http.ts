@@ -39,7 +39,7 @@ export class HubError extends Error {
   }
 }
 
-/** Error body in the configured style, with the correlation headers `x-request-id` and `x-error-id`. */
+/** Builds an error response in the configured style, with the correlation headers `x-request-id` and `x-error-id`. */
 export function problemResponse(
   c: Context,
   style: HubAppOptions['errorStyle'],
@@ -74,7 +74,7 @@ export function problemResponse(
   });
 }
 
-/** Maps engine errors to Hub statuses: unknown things 404, bad input 422, conflicts 409. */
+/** Maps engine errors to Hub statuses: 404 for unknown items, 422 for bad input and jobs that cannot take the request, 400 otherwise. */
 export function hubErrorOf(error: EngineError): HubError {
   switch (error.code) {
     case 'workflow-not-found':
@@ -109,7 +109,7 @@ export function handleHubError(error: unknown, c: Context, style: HubAppOptions[
 
 const REQUEST_IDS = new WeakMap<Request, string>();
 
-/** The `x-request-id` of this request: the caller's, when it sent one, or a new UUID. */
+/** Returns the `x-request-id` of this request: the caller's, when it sent one, or a new UUID. */
 export function requestIdOf(c: Context): string {
   let id = REQUEST_IDS.get(c.req.raw);
   if (!id) {
@@ -170,13 +170,13 @@ function basicControls(controls: Record<string, unknown>): Record<string, unknow
 
 export interface RespondOptions {
   readonly status?: number;
-  /** Send an `ETag` and answer 304 to a matching `If-None-Match`. */
+  /** Send an `ETag`, and return 304 for a matching `If-None-Match`. */
   readonly etag?: boolean;
   readonly headers?: Record<string, string>;
 }
 
 /**
- * JSON response in the media type the client accepts (`application/json` or Mason JSON), shaped
+ * Builds a JSON response in the media type the client accepts (`application/json` or Mason JSON), shaped
  * by its `Prefer` header, with an optional entity tag.
  */
 export function respond(c: Context, body: unknown, options: RespondOptions = {}): Response {
@@ -215,7 +215,7 @@ function contentTypeFor(accept: string | undefined): string {
   return MASON_CONTENT_TYPE;
 }
 
-/** A response with no body, carrying the request id. */
+/** Builds a 204 response with no body, carrying the request id. */
 export function noContent(c: Context): Response {
   return new Response(null, { status: 204, headers: { 'x-request-id': requestIdOf(c) } });
 }
@@ -267,7 +267,7 @@ export function apiUrl(
   return `${url}?${entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&')}`;
 }
 
-/** A Mason control as recorded Hub bodies write it: `isHrefTemplate: true` on every control. */
+/** Builds a Mason control as recorded Hub bodies write it, with `isHrefTemplate: true` on every control. */
 export function control(
   href: string,
   method: string,

@@ -141,8 +141,8 @@ export interface HubSimulatorCliOptions {
 
 /**
  * Starts the Hub simulator for `knimectl simulator --hub`. The first line written to `out` is
- * exactly the API root URL a client takes; the next lines list the users, execution contexts and
- * workflows with their Hub paths and item ids.
+ * exactly the API root URL a client takes. The next lines list the users, the execution contexts,
+ * and the workflows with their item ids and Hub paths.
  */
 export async function serveHubSimulatorFromCli(
   options: HubSimulatorCliOptions,
@@ -175,7 +175,7 @@ export async function serveHubSimulatorFromCli(
   return { url: running.url, close: running.close };
 }
 
-/** The options of {@link HubSimulatorOptions} that belong to the HTTP app. */
+/** Picks the options of {@link HubSimulatorOptions} that belong to the HTTP app. */
 function httpOptionsOf(options: HubSimulatorOptions): Partial<HubAppOptions> {
   const entries = Object.keys(DEFAULT_HUB_APP_OPTIONS)
     .map((key) => [key, options[key as keyof HubAppOptions]] as const)

@@ -1,7 +1,7 @@
 import type { WorkflowModel } from '../workspace/model.js';
 
 /**
- * The per-workflow OpenAPI document of `GET /jobs/open-api` and `GET /deployments/{id}/open-api`.
+ * Builds the per-workflow OpenAPI document of `GET /jobs/open-api` and `GET /deployments/{id}/open-api`.
  * Clients find the inputs under `components.schemas.InputParameters.properties`, file inputs in the
  * multipart schema of the path ending in `/execution`, and output resources under the
  * `x-knime-output-resources` extension of its POST operation. The properties are the fragments KNIME

@@ -1,6 +1,6 @@
 import { type HubContext, HubError } from './http.js';
 
-/** How one collection is filtered (`q=<attribute>=<value>`) and sorted (`sort=a,-b`). */
+/** Filter attributes (`q=<attribute>=<value>`) and sort keys (`sort=a,-b`) of one collection. */
 export interface ListSpec<T> {
   /** Attribute name to the item's value; `allowed` lists the valid values when they are an enum. */
   readonly filters: Readonly<

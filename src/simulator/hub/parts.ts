@@ -22,7 +22,7 @@ export interface HubParts {
   readonly options: HubAppOptions;
 }
 
-/** Whether the caller may act in `scope` (its own account, its teams, or anything as admin). */
+/** Checks whether the caller may act in `scope`: its own account, its teams, or any scope as admin. */
 export function mayAct(parts: HubParts, c: HubContext, scope: string): boolean {
   return parts.accounts.mayAct(c.var.hub.caller.user, scope);
 }
@@ -40,7 +40,7 @@ export function requireScope(parts: HubParts, c: HubContext, scope: string, what
 }
 
 /**
- * The deployment `id` as the caller may see it.
+ * Looks up the deployment `id` for the caller.
  *
  * @param missingStatus 404, or 422 on the job routes whose spec declares no 404
  * @throws {HubError} `missingStatus` for an unknown id, 403 without access.

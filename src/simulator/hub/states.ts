@@ -69,8 +69,8 @@ export const CAPACITY_LOAD_ERROR_STATES: HubStates = {
 /**
  * Derives the Hub's two state fields and the deprecated `state` from an engine state. While the
  * job is not in an executor, `state` reports the lifecycle (`LOADING`, `LOAD_ERROR`, `VANISHED`,
- * `DISCARDED`); otherwise it mirrors `workflowState`, but never `EXECUTED`, which the combined enum
- * lacks (it becomes `EXECUTION_FINISHED`).
+ * `DISCARDED`). Otherwise it mirrors `workflowState`, except that `EXECUTED` becomes
+ * `EXECUTION_FINISHED` because the combined enum lacks `EXECUTED`.
  */
 export function deriveHubStates(engineState: JobState, isSwapped: boolean): HubStates {
   switch (engineState) {

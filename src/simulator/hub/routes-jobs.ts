@@ -211,6 +211,25 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
     return respond(c, jobJson(c, jobs.view(job), jobs, options, { full: true, root: true }));
   });
 
+  app.put('/jobs/:uuid/swap', (c) => {
+    const job = requireJob(c, parts, c.req.param('uuid'));
+    booleanQuery(c, 'asyncSwapping');
+    timeoutQuery(c, job.context.defaultLoadTimeoutMs);
+    if (job.engineId === undefined)
+      throw new HubError(400, `Job '${job.id}' has not loaded and cannot be swapped.`);
+    parts.engine.swap(job.engineId);
+    return respond(c, jobJson(c, jobs.view(job), jobs, options, { full: true, root: true }));
+  });
+
+  app.put('/jobs/:uuid/load', (c) => {
+    const job = requireJob(c, parts, c.req.param('uuid'));
+    booleanQuery(c, 'asyncLoading');
+    timeoutQuery(c, job.context.defaultLoadTimeoutMs);
+    if (job.engineId === undefined) throw new HubError(400, `Job '${job.id}' has not loaded yet.`);
+    parts.engine.load(job.engineId);
+    return respond(c, jobJson(c, jobs.view(job), jobs, options, { full: true, root: true }));
+  });
+
   app.delete('/jobs/:uuid', (c) => {
     jobs.discard(requireJob(c, parts, c.req.param('uuid')));
     return noContent(c);

@@ -130,6 +130,24 @@ const SCENARIOS: Record<string, Scenario> = {
       await h.call('DELETE', '/jobs/00000000-0000-4000-8000-000000000000/execution'),
     ];
   },
+  'PUT /jobs/{uuid}/swap': async (h) => {
+    const id = await createJob(h, '/Services/Greeter');
+    const running = await createJob(h, '/Services/Long');
+    await h.json('POST', `/jobs/${running}?async=true`, {});
+    return [
+      await h.call('PUT', `/jobs/${id}/swap`),
+      await h.call('PUT', `/jobs/${running}/swap`),
+      await h.call('PUT', '/jobs/00000000-0000-4000-8000-000000000000/swap'),
+    ];
+  },
+  'PUT /jobs/{uuid}/load': async (h) => {
+    const id = await createJob(h, '/Services/Greeter');
+    await h.call('PUT', `/jobs/${id}/swap`);
+    return [
+      await h.call('PUT', `/jobs/${id}/load`),
+      await h.call('PUT', '/jobs/00000000-0000-4000-8000-000000000000/load'),
+    ];
+  },
   'GET /jobs/{uuid}/output-resources/{resourceId}': async (h) => {
     const id = await createJob(h, '/Services/Files');
     await h.json('POST', `/jobs/${id}`, {});

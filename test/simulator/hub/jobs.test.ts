@@ -488,4 +488,29 @@ describe('hub simulator jobs', () => {
     const plain = await h.call('GET', '/jobs/00000000-0000-4000-8000-000000000000');
     expect(plain.headers.get('content-encoding')).toBeNull();
   });
+
+  it('swaps and loads a job', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Greeter');
+    const swapped = (await (await h.call('PUT', `/jobs/${id}/swap`)).json()) as JobBody & {
+      isSwapped: boolean;
+    };
+    expect(swapped.jobState).toBe('SWAPPED');
+    expect(swapped.isSwapped).toBe(true);
+    expect(swapped.state).toBe('IDLE');
+
+    const loaded = (await (await h.call('PUT', `/jobs/${id}/load`)).json()) as JobBody & {
+      isSwapped: boolean;
+    };
+    expect(loaded.jobState).toBe('LOADED');
+    expect(loaded.isSwapped).toBe(false);
+  });
+
+  it('rejects swapping an executing job', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Long');
+    await h.json('POST', `/jobs/${id}?async=true`, {});
+    const response = await h.call('PUT', `/jobs/${id}/swap`);
+    expect(response.status).toBe(400);
+  });
 });

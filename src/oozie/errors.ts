@@ -24,17 +24,18 @@ export type OozieErrorOptions = KnimeErrorOptions & Partial<OozieErrorDetail>;
 
 /**
  * The server requires Kerberos SPNEGO (HTTP 401 with `WWW-Authenticate: Negotiate`) and the client
- * has no way to respond to it. Thrown by every request. Configure `auth: { type: 'spnego', token }`
- * with a token provider, pass a `hadoop.auth` cookie obtained with `curl --negotiate`, or go
- * through a proxy (such as Apache Knox) that accepts Basic credentials.
+ * has no way to respond to it. Thrown by every request. Use `auth: { type: 'kerberos-curl' }` after
+ * `kinit`, `auth: { type: 'spnego', token }` with a token provider, a `hadoop.auth` cookie, or a
+ * proxy (such as Apache Knox) that accepts Basic credentials.
  */
 export class OozieNegotiateRequiredError extends AuthenticationError {
   constructor(url: string, options: KnimeErrorOptions = {}) {
     super(
       `Oozie server at ${url} requires Kerberos SPNEGO (WWW-Authenticate: Negotiate), but the client has no ` +
-        'SPNEGO token. Use auth {type: "spnego", token} with a token provider, or auth {type: "cookie"} with a ' +
-        'hadoop.auth cookie from "curl --negotiate -u : -c cookies.txt <url>/v2/admin/status" after kinit, or ' +
-        'reach Oozie through a proxy such as Knox with auth {type: "basic"}.',
+        'SPNEGO token. Run kinit and use auth {type: "kerberos-curl"}, or auth {type: "spnego", token} with a ' +
+        'token provider, or auth {type: "cookie"} with a hadoop.auth cookie from ' +
+        '"curl --negotiate -u : -c cookies.txt <url>/v2/admin/status", or reach Oozie through a proxy such as ' +
+        'Knox with auth {type: "basic"}.',
       options,
     );
   }

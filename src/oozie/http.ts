@@ -25,6 +25,7 @@ import {
   OozieSafeModeError,
   readOozieErrorHeaders,
 } from './errors.js';
+import { obtainHadoopAuthCookieWithCurl } from './kerberos.js';
 import type { OozieAuth } from './types.js';
 
 export interface OozieRequest {
@@ -106,6 +107,7 @@ export class OozieHttp {
     let safeModeSleptMs = 0;
     let reauthenticated = false;
     let negotiateToken: string | undefined;
+    let curlLoginDone = false;
 
     for (;;) {
       let response: Response;
@@ -148,14 +150,21 @@ export class OozieHttp {
         }
         if (/\bNegotiate\b/i.test(challenge) && response.status === 401) {
           const { auth } = this.#options;
-          if (auth.type !== 'spnego' || negotiateToken !== undefined) {
-            throw new OozieNegotiateRequiredError(
-              this.#options.baseUrl,
-              this.#errorOptions(request, shownUrl, 401),
-            );
+          if (auth.type === 'spnego' && negotiateToken === undefined) {
+            negotiateToken = await auth.token(new URL(url).hostname);
+            continue;
           }
-          negotiateToken = await auth.token(new URL(url).hostname);
-          continue;
+          if (auth.type === 'kerberos-curl' && !curlLoginDone) {
+            curlLoginDone = true;
+            const loginUrl = `${this.#options.baseUrl.replace(/\/+$/, '')}/${await this.#options.version()}/admin/status`;
+            logger.info('Oozie requires Kerberos, logging in with curl --negotiate', { url: loginUrl });
+            this.#cookie = await obtainHadoopAuthCookieWithCurl(loginUrl, auth);
+            continue;
+          }
+          throw new OozieNegotiateRequiredError(
+            this.#options.baseUrl,
+            this.#errorOptions(request, shownUrl, 401),
+          );
         }
         throw this.#statusError(response.status, detail, request, shownUrl);
       }

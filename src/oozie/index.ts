@@ -20,6 +20,7 @@ export {
   OozieSubmitUnconfirmedError,
   oozieDetailOf,
 } from './errors.js';
+export { type CurlLoginOptions, obtainHadoopAuthCookieWithCurl, readHadoopAuthCookie } from './kerberos.js';
 export { type NormalizedOozieState, normalizeOozieStatus } from './states.js';
 export type {
   OozieActionInfo,

@@ -18,7 +18,13 @@ export type OozieAuth =
    * GSS-API token for the service `HTTP@host`. It is called after a `Negotiate` challenge; the
    * `hadoop.auth` cookie of the response is reused until it expires.
    */
-  | { type: 'spnego'; token: (host: string) => Promise<string> };
+  | { type: 'spnego'; token: (host: string) => Promise<string> }
+  /**
+   * Kerberos SPNEGO through the `curl` program and the Kerberos ticket cache (after `kinit`).
+   * After a `Negotiate` challenge, `curl --negotiate` logs in once and the client reuses the
+   * `hadoop.auth` cookie it returns.
+   */
+  | { type: 'kerberos-curl'; curlPath?: string; timeoutMs?: number };
 
 /** Options of {@link OozieClient}. */
 export interface OozieClientOptions {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Entry of the `knimectl` command. `--version` is answered here without loading commander or any
+ * Entry of the `knimectl` command. `--version` is handled here without loading commander or any
  * command, so that schedulers probing the tool start fast.
  */
 const args = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { usageError } from './exit.js';
 import type { Output } from './terminal.js';
 import { cliLogger, tracingFetch } from './trace.js';
 
-/** What a KNIME client needs, after flags, environment and profile were merged. */
+/** Settings of a KNIME client, after flags, environment and profile were merged. */
 export interface KnimeClientSettings {
   url: string;
   user: string | undefined;

@@ -17,7 +17,7 @@ export interface ConnectionOptions {
   requestTimeout?: string;
 }
 
-/** Where a connection setting came from, for `--debug` and error messages. */
+/** Source of a connection setting, for `--debug` and error messages. */
 export type SettingSource = 'flag' | 'env' | 'profile';
 
 /** Connection after flags, environment and profile were merged. */
@@ -117,7 +117,7 @@ export async function resolveConnection(
   };
 }
 
-/** One line that describes a connection without its password, for `--debug`. */
+/** Describes a connection in one line without its password, for `--debug`. */
 export function describeConnection(connection: ResolvedConnection): string {
   const parts = [`server ${connection.url} (from ${connection.sources.url})`];
   if (connection.user !== undefined) parts.push(`user ${connection.user} (from ${connection.sources.user})`);

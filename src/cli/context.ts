@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Output } from './terminal.js';
 
-/** What a command receives: its positional arguments, merged options and the output. */
+/** Input of a command: its positional arguments, merged options and the output. */
 export interface CommandContext {
   args: string[];
   /** Options of the command merged with the global ones (`--debug`, `--quiet`). */

@@ -3,14 +3,14 @@ import { usageError } from './exit.js';
 export type DiscardPolicyName = 'always' | 'never' | 'on-success' | 'on-failure';
 
 /**
- * How a job ended, for the discard decision. `interrupted` covers jobs that knimectl itself
+ * Ending of a job, for the discard decision. `interrupted` covers jobs that knimectl itself
  * cancelled (deadline passed, SIGINT, SIGTERM).
  */
 export type JobEnding = 'succeeded' | 'failed' | 'interrupted';
 
 /**
  * Whether to discard a job. A job that knimectl cancelled is discarded by every policy except
- * `never`: nothing in it is worth inspecting, and a kept job holds executor memory until someone
+ * `never`: nothing in it is worth inspecting, and a kept job uses executor memory until someone
  * discards it. A job that failed on its own is kept by the default policy, so that its node
  * messages can be read on the server.
  */

@@ -35,7 +35,7 @@ const hintByErrorCode: Record<string, string> = {
   protocol: 'check the server URL: it must point to the servlet context, such as https://host/knime',
 };
 
-/** Whether `error` looks like an error of the knimectl library. */
+/** Checks whether `error` looks like an error of the knimectl library. */
 export function isLibraryError(error: unknown): error is Error & LibraryErrorLike {
   if (!(error instanceof Error)) return false;
   const code: unknown = (error as unknown as { code?: unknown }).code;
@@ -59,7 +59,7 @@ export function toExitError(error: unknown): CliExitError {
     });
   }
 
-  // A single request that ran out of time (after the retries) means the server did not answer,
+  // A single request that ran out of time (after the retries) means the server sent no response,
   // which is exit code 7; the job deadlines are exit code 5.
   if (error.code === 'timeout' && error.clock === 'request') {
     return new CliExitError(ExitCode.unavailable, error.message, hintByErrorCode.network, { cause: error });

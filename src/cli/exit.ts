@@ -17,7 +17,7 @@ export const ExitCode = {
   timeout: 5,
   /** The job was cancelled (by someone else, or with `knimectl cancel`). */
   cancelled: 6,
-  /** The server was unreachable, or kept answering with errors after retries. */
+  /** The server was unreachable, or kept returning errors after retries. */
   unavailable: 7,
   /** An input was invalid, rejected before the job was created or by the server. */
   invalidInput: 8,

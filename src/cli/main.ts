@@ -114,7 +114,7 @@ function reportError(error: unknown, output: Output): number {
 }
 
 /**
- * Rejects `--password` in any form before commander sees it, so that the value is never echoed in
+ * Rejects `--password` in any form before commander parses it, so that the value is never echoed in
  * an "unknown option" message.
  */
 function rejectPasswordFlag(args: string[]): CliExitError | undefined {

@@ -14,7 +14,7 @@ export function resultFormat(options: Record<string, unknown>): ResultFormat {
 
 /**
  * Prints a job result on stdout. Machine formats are printed also for failed jobs, so that a
- * scheduler can read the state and node messages; the human format prints only the outputs of a
+ * scheduler can read the state and node messages. The human format prints only the outputs of a
  * succeeded job (as indented JSON) and leaves the rest to stderr.
  */
 export function printResult(

@@ -34,7 +34,7 @@ const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /**
  * Returns the path of `config.json`: `$XDG_CONFIG_HOME/knimectl/config.json`, or
  * `~/.config/knimectl/config.json` when `XDG_CONFIG_HOME` is unset or not absolute (as the XDG
- * Base Directory specification says).
+ * Base Directory specification requires).
  */
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CONFIG_HOME;
@@ -54,7 +54,7 @@ export function checkProfileName(name: string): string {
 }
 
 /**
- * Reads `config.json`. A missing file is an empty configuration. A file that holds a password
+ * Reads `config.json`. A missing file is an empty configuration. A file that stores a password
  * while other users may read it is rejected, because the password may already have leaked and
  * using it silently would hide that.
  *

@@ -5,7 +5,7 @@ import type { Output } from './terminal.js';
 
 /**
  * Shows the progress of one job on stderr. On a TTY (without `CI`) a spinner line shows the
- * workflow, job id, state and elapsed time; otherwise one plain line is printed per state change.
+ * workflow, job id, state and elapsed time. Otherwise one plain line is printed per state change.
  */
 export class JobProgress {
   #spinner: Spinner | undefined;

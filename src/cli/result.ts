@@ -54,9 +54,9 @@ function isoOrNull(epochMs: number | undefined): string | null {
  * - empty objects and arrays: `output.<name>=` followed by `{}` or `[]`
  * - failed nodes: `failedNodes.<i>.node` and `failedNodes.<i>.message`
  *
- * Keys and values are escaped as `Properties.load` expects: `\`, `=`, `:`, `#`, `!` and spaces in
- * keys; leading spaces, line breaks and tabs in values; characters outside printable ASCII as
- * `\uXXXX`, so the output is pure ASCII.
+ * Keys and values are escaped as `Properties.load` expects. In keys `\`, `=`, `:`, `#`, `!` and
+ * spaces get a backslash, in values a leading space does, and line breaks and tabs become `\n`,
+ * `\r`, `\t`. Characters outside printable ASCII become `\uXXXX`, so the output is pure ASCII.
  */
 export function toProperties(document: JobResultDocument): string {
   const lines: string[] = [];

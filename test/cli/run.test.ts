@@ -14,7 +14,7 @@ import {
   testUser,
 } from './support/simulator.js';
 
-/** A TCP port on 127.0.0.1 that nothing listens on. */
+/** Finds a TCP port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,7 @@ import type { CommandContext } from '../context.js';
 import { printJson, resultFormat } from '../print.js';
 import { checkProfileName, configPath, type Profile, readConfig, requireProfile } from '../profiles.js';
 
-/** A profile as it may be printed: the password replaced by whether one is stored. */
+/** Returns a printable copy of a profile: the password replaced by whether one is stored. */
 export function publicProfile(profile: Profile): Record<string, string | boolean> {
   const { password, ...rest } = profile;
   return { ...rest, password: password !== undefined };

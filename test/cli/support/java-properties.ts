@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Whether a `java` launcher (11 or later, for single-file programs) is on PATH. */
+/** True when a `java` launcher (11 or later, for single-file programs) is on PATH. */
 export const javaAvailable: boolean = (() => {
   try {
     execFileSync('java', ['-version'], { stdio: 'ignore' });

@@ -42,13 +42,6 @@ export function isLibraryError(error: unknown): error is Error & LibraryErrorLik
   return typeof code === 'string' && code in exitCodeByErrorCode;
 }
 
-/** Exit code for a library error, or 7 for anything unexpected. */
-export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (error instanceof CliExitError) return error.code;
-  if (isLibraryError(error)) return exitCodeByErrorCode[error.code] ?? ExitCode.unavailable;
-  return ExitCode.unavailable;
-}
-
 /** Converts a library error to an exit error with its message and the next step. */
 export function toExitError(error: unknown): CliExitError {
   if (error instanceof CliExitError) return error;

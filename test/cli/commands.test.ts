@@ -114,6 +114,25 @@ describeWithDemo('knimectl job commands', () => {
     expect(result.code).toBe(4);
   });
 
+  it('exits 8 when the server rejects an input', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'knimectl-files-'));
+    writeFileSync(join(folder, 'lines.csv'), 'a,b\n');
+    const result = await runCli(
+      [
+        'run',
+        '/Demo/File Convert',
+        '--input',
+        'line-count-3="many"',
+        '--file',
+        `file-upload=@${join(folder, 'lines.csv')}`,
+      ],
+      { env },
+    );
+    expect(result.code).toBe(8);
+    expect(result.stderr).toContain('HTTP 400');
+    expect(result.stderr).toContain('line-count-3');
+  });
+
   it('uploads and downloads files', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'knimectl-files-'));
     writeFileSync(join(folder, 'lines.csv'), 'a,b\n1,2\n');

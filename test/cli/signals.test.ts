@@ -88,6 +88,25 @@ describeWithFixtures('knimectl signal handling', () => {
     expect(simulator.simulator.engine.getJob(jobId)).toBeUndefined();
   });
 
+  it('cleans up a job interrupted while loading', async () => {
+    const created = simulator.simulator.stats.jobsCreated;
+    const discards = simulator.simulator.stats.discards;
+    const result = await runCli(['run', '/Jobs/SlowLoad', '--json'], {
+      env,
+      onSpawn: (child) => {
+        setTimeout(() => child.kill('SIGINT'), 500);
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('once it is created');
+
+    const document = JSON.parse(result.stdout);
+    expect(document.discarded).toBe(true);
+    expect(simulator.simulator.stats.jobsCreated).toBe(created + 1);
+    expect(simulator.simulator.stats.discards).toBe(discards + 1);
+    expect(simulator.simulator.engine.getJob(document.jobId)).toBeUndefined();
+  });
+
   it('exits at once on a second SIGINT', async () => {
     let phase = 0;
     const startedAt = Date.now();

@@ -21,6 +21,8 @@ export default async function run({ args, options, output }: CommandContext): Pr
   try {
     // The start gets no abort signal: a job-creating request cut off by Ctrl-C may still create
     // the job, and its id would be lost. A signal during the start is handled right after it.
+    // NOTE: while the server loads the workflow (before POST :jobs answers), a first Ctrl-C waits
+    // for the load to end; a second one exits at once and may leave the job behind.
     let handle: JobHandle;
     try {
       handle = await client.start(workflow, inputs);

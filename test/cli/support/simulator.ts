@@ -29,7 +29,8 @@ function makeWritable(path: string): void {
  * Builds a temporary workspace from the public `test20190410` workflow (Container Input (Table)
  * `input` wired to Container Output (Table) `output`), in three copies with different run
  * behaviours: `/Jobs/Echo` succeeds, `/Jobs/Failing` fails in a node, `/Jobs/Slow` executes for
- * ten simulated minutes. Call it inside `describeWithFixtures`.
+ * ten simulated minutes, and `/Jobs/SlowLoad` also takes 1.5 simulated seconds to load. Call it
+ * inside `describeWithFixtures`.
  */
 export function buildJobsWorkspace(): string {
   const root = mkdtempSync(join(tmpdir(), 'knimectl-ws-'));
@@ -43,6 +44,7 @@ export function buildJobsWorkspace(): string {
       failure: { node: 'Column Filter 0:12', message: 'Execute failed: Column "churn" not found' },
     },
     Slow: { loadMs: 20, durationMs: 600_000 },
+    SlowLoad: { loadMs: 1500, durationMs: 600_000 },
   };
 
   mkdirSync(join(root, 'Jobs'));

@@ -44,8 +44,9 @@ import type {
 } from './types.js';
 
 /**
- * Creates a client of one KNIME Server. Sends no request; the URL is validated before the first
- * request that needs it.
+ * Creates a client of one KNIME Server or KNIME Business Hub (see `ClientOptions.kind`). Sends no
+ * request; the URL is validated, and an undecided product detected, before the first request that
+ * needs it.
  * @throws InvalidInputError when the URL is not an absolute http(s) URL
  */
 export function createClient(options: ClientOptions): KnimeClient {
@@ -75,7 +76,8 @@ function createHubClient(options: ClientOptions, kind: 'hub' | 'auto'): KnimeCli
   }
   const shared = { ...options, auth };
   const makeHttp: HttpFactory = (restRoot, wrap) =>
-    createTransport(restRoot, wrap ? { ...shared, fetch: wrap(options.fetch ?? globalThis.fetch) } : shared).http;
+    createTransport(restRoot, wrap ? { ...shared, fetch: wrap(options.fetch ?? globalThis.fetch) } : shared)
+      .http;
   const transport = createTransport(url.apiRoot, shared);
   if (kind === 'hub') {
     return clientFromBackend(createHubBackend(url.apiRoot, makeHttp, auth, options.hub), options, transport);

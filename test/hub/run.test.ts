@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError, JobFailedError, TimeoutError } from '../../src/errors/index.js';
+import type { ManualClock } from '../../src/simulator/common/clock.js';
+import { createDeployment, hubFixture, hubPath } from './support.js';
+
+const GREETER = hubPath('/Services/Greeter');
+
+describe('hub run', () => {
+  it('runs an ad hoc job, reads outputs and discards it', async () => {
+    const { client, sim, sequence } = await hubFixture();
+    const result = await client.run(GREETER, { 'json-input': { name: 'Ada' } });
+
+    expect(result.outputs).toEqual({ 'json-output': 'Hello, Ada!' });
+    expect(result.status.outcome).toBe('succeeded');
+    expect(result.status.state).toBe('EXECUTION_FINISHED');
+    expect(result.status.jobState).toBe('LOADED');
+    expect(result.discarded).toBe(true);
+    const uri = '%2FUsers%2FData%20Team%2FServices%2FGreeter';
+    expect(sequence().slice(0, 5)).toEqual([
+      'GET /accounts/identity',
+      `GET /jobs/open-api?workflowUri=${uri}`,
+      `GET /jobs?workflowUri=${uri}&pagelen=100`,
+      `POST /jobs?workflowUri=${uri}&asyncLoading=true&timeout=60000`,
+      'GET /jobs/{id}',
+    ]);
+    expect(sequence()).toContain('POST /jobs/{id}?async=true');
+    expect(sequence().at(-1)).toBe('DELETE /jobs/{id}');
+    expect(sim.stats.toJSON()).toMatchObject({ jobsCreated: 1, executionsStarted: 1, discards: 1 });
+    expect(sim.parts.jobs.all()).toHaveLength(0);
+  });
+
+  it('sends the inputs as JSON and the created-by header', async () => {
+    const { client, requests } = await hubFixture();
+    await client.run(GREETER, { 'json-input': { name: 'Bo' } });
+    const execute = requests.find(
+      (request) => request.method === 'POST' && request.target.includes('async=true'),
+    );
+    expect(execute?.body).toBe('{"json-input":{"name":"Bo"}}');
+    const create = requests.find(
+      (request) => request.method === 'POST' && request.target.startsWith('/jobs?'),
+    );
+    expect(create?.headers['knime-created-by']).toBe('knimectl');
+  });
+
+  it('runs an item id at a version', async () => {
+    const { client, sim, requests } = await hubFixture();
+    const item = sim.parts.spaces.find(GREETER);
+    expect(item).toBeDefined();
+    const result = await client.run(`${item!.id}?itemVersion=2`, { 'json-input': { name: 'V2' } });
+    expect(result.outputs['json-output']).toBe('Hello, V2!');
+    const create = requests.find(
+      (request) => request.method === 'POST' && request.target.startsWith('/jobs?'),
+    );
+    expect(create?.target).toContain(`workflowUri=${item!.id}&itemVersion=2&`);
+  });
+
+  it('encodes spaces, plus, hash and ampersand in paths', async () => {
+    const { client, requests } = await hubFixture();
+    const result = await client.run(hubPath('/Services/Q1 Sales & Costs #2 +x'));
+    expect(result.outputs).toEqual({ total: 42 });
+    const create = requests.find(
+      (request) => request.method === 'POST' && request.target.startsWith('/jobs?'),
+    );
+    expect(create?.target).toContain(
+      'workflowUri=%2FUsers%2FData%20Team%2FServices%2FQ1%20Sales%20%26%20Costs%20%232%20%2Bx&',
+    );
+  });
+
+  it('runs a deployment by id and by name', async () => {
+    const { client, sim, sequence } = await hubFixture();
+    const id = await createDeployment(sim, '/Services/Greeter', { name: 'Greeter service' });
+
+    const byId = await client.run(id, { 'json-input': { name: 'Id' } });
+    expect(byId.outputs['json-output']).toBe('Hello, Id!');
+    expect(sequence()).toContain(
+      `POST /deployments/${id.replace(/:.*/, ':{id}')}/jobs?asyncLoading=true&timeout=60000`,
+    );
+
+    const byName = await client.run('deployment:Greeter service?scope=Data Team', {
+      'json-input': { name: 'Name' },
+    });
+    expect(byName.outputs['json-output']).toBe('Hello, Name!');
+    expect(sim.stats.toJSON()).toMatchObject({ jobsCreated: 2, executionsStarted: 2, discards: 2 });
+  });
+
+  it('leaves the deployment job count unchanged after runs', async () => {
+    const { client, sim } = await hubFixture();
+    const id = await createDeployment(sim, '/Services/Greeter');
+    await client.run(id, { 'json-input': { name: 'a' } });
+    await client.run(id, { 'json-input': { name: 'b' } });
+    expect(await client.listJobs({ workflow: id })).toHaveLength(0);
+  });
+
+  it('sends the chosen execution context', async () => {
+    const { client, sim, requests } = await hubFixture({
+      simulator: { executionContexts: [{ name: 'Default' }, { name: 'Big' }] },
+    });
+    const big = sim.parts.contexts.all().find((context) => context.name === 'Big')!;
+    await client.run(`${GREETER}?executionContext=${big.id}`, { 'json-input': { name: 'x' } });
+    const create = requests.find(
+      (request) => request.method === 'POST' && request.target.startsWith('/jobs?'),
+    );
+    expect(JSON.parse(create?.body ?? '{}')).toEqual({ executionContext: big.id });
+  });
+
+  it('reports a failed execution with node messages and keeps the job', async () => {
+    const { client, sim } = await hubFixture();
+    const error = (await client.run(hubPath('/Services/Failing')).catch((e: unknown) => e)) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.state).toBe('EXECUTION_FAILED');
+    expect(error.message).toContain('Python Script 12:3: Execute failed: division by zero');
+    expect(sim.parts.jobs.all()).toHaveLength(1);
+  });
+
+  it('fails partial content unless accepted', async () => {
+    const { client } = await hubFixture();
+    const error = (await client.run(hubPath('/Services/Partial')).catch((e: unknown) => e)) as JobFailedError;
+    expect(error.state).toBe('EXECUTION_FAILED_WITH_CONTENT');
+    const accepted = await client.run(hubPath('/Services/Partial'), {}, { acceptPartial: true });
+    expect(accepted.status.partial).toBe(true);
+  });
+
+  it('reports NOT_EXECUTABLE before executing', async () => {
+    const { client, sim } = await hubFixture();
+    const error = (await client
+      .run(hubPath('/Services/NotExecutable'))
+      .catch((e: unknown) => e)) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.state).toBe('NOT_EXECUTABLE');
+    expect(sim.stats.executionsStarted).toBe(0);
+  });
+
+  it('ends at once on a load error', async () => {
+    const { client, sim, clock } = await hubFixture();
+    const started = clock.now();
+    const error = (await client
+      .run(hubPath('/Services/LoadError'))
+      .catch((e: unknown) => e)) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.message).toContain('could not be loaded');
+    expect(clock.now() - started).toBeLessThan(5000);
+    expect(sim.stats.executionsStarted).toBe(0);
+  });
+
+  it('reports INTERACTION_REQUIRED instead of waiting', async () => {
+    const { client, clock } = await hubFixture();
+    const started = clock.now();
+    const error = (await client
+      .run(hubPath('/Services/Interactive'))
+      .catch((e: unknown) => e)) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.message).toContain('INTERACTION_REQUIRED');
+    expect(clock.now() - started).toBeLessThan(10_000);
+  });
+
+  it('times out the execution clock and cancels the job', async () => {
+    const { client, sim } = await hubFixture();
+    const handle = await client.start(hubPath('/Services/Long'));
+    const error = (await handle
+      .wait({ executionTimeoutMs: 30_000 })
+      .catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.clock).toBe('execution');
+    expect(error.message).toContain('execution timeout of 30000 ms');
+    expect(sim.stats.cancels).toBe(1);
+  });
+
+  it('cancels a running job with DELETE /jobs/{id}/execution', async () => {
+    const { client, sequence } = await hubFixture();
+    const handle = await client.start(hubPath('/Services/Long'));
+    await handle.status();
+    const status = await handle.cancel();
+    expect(sequence()).toContain('DELETE /jobs/{id}/execution');
+    expect(['running', 'cancelled']).toContain(status.outcome);
+    const error = await handle.wait().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+  });
+
+  it('runs a one-shot execution of a deployment', async () => {
+    const { client, sim, manual, sequence } = await hubFixture();
+    const id = await createDeployment(sim, '/Services/Greeter');
+    const runOnce = client.execute(id, { 'json-input': { name: 'Once' } }, { timeoutMs: 30_000 });
+    // The one-shot call waits on simulated time, which only the client's sleeps or this loop move.
+    const result = await settleManual(manual, runOnce);
+    expect(result.outputs['json-output']).toBe('Hello, Once!');
+    expect(sequence()).toContain(
+      `POST /deployments/${id.replace(/:.*/, ':{id}')}/execution?timeout=30000&keepJob=false`,
+    );
+    expect(sim.parts.jobs.all()).toHaveLength(0);
+  });
+});
+
+/** Moves the simulator's manual clock until `request` settles. */
+async function settleManual<T>(clock: ManualClock, request: Promise<T>): Promise<T> {
+  let done = false;
+  request.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  for (let turn = 0; turn < 500 && !done; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!done) clock.advance(100);
+  }
+  return request;
+}

@@ -1,3 +1,4 @@
+import { CancelledError } from './errors.js';
 import type { AlteryxHttp, TokenSource } from './http.js';
 import type { AlteryxClock, AlteryxLogger } from './types.js';
 import { parseTokenResponse } from './wire.js';
@@ -47,19 +48,24 @@ export class AlteryxTokenCache implements TokenSource {
     return this.#cached?.value;
   }
 
+  /**
+   * Returns a valid token. Concurrent callers share one token request, which runs without any
+   * caller's signal so that one caller's abort does not fail the others; `signal` only ends this
+   * caller's wait.
+   */
   async get(signal?: AbortSignal): Promise<string> {
     if (this.#cached && this.#clock.now() < this.#cached.renewAtMs) return this.#cached.value;
-    this.#pending ??= this.#request(signal).finally(() => {
+    this.#pending ??= this.#request().finally(() => {
       this.#pending = undefined;
     });
-    return this.#pending;
+    return signal ? untilAborted(this.#pending, signal) : this.#pending;
   }
 
   invalidate(token: string): void {
     if (this.#cached?.value === token) this.#cached = undefined;
   }
 
-  async #request(signal: AbortSignal | undefined): Promise<string> {
+  async #request(): Promise<string> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     const headers: Record<string, string> = {};
     if (this.#credentialsIn === 'basic') {
@@ -79,7 +85,6 @@ export class AlteryxTokenCache implements TokenSource {
       auth: false,
       // A token request creates nothing that lasts, so it is retried like a GET.
       idempotent: true,
-      signal,
     });
 
     const token = parseTokenResponse(body);
@@ -89,4 +94,27 @@ export class AlteryxTokenCache implements TokenSource {
     this.#logger.debug('alteryx access token obtained', { expiresInSeconds: token.expiresInSeconds });
     return token.accessToken;
   }
+}
+
+/** Settles like `promise`, or rejects with a CancelledError once `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const cancelled = () =>
+    new CancelledError('waiting for an Alteryx access token was aborted by the caller', {
+      cause: signal.reason,
+    });
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

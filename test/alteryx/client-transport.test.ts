@@ -7,6 +7,7 @@ import {
   AlteryxInvalidInputError,
   AlteryxQueueOutcomeError,
   AuthenticationError,
+  CancelledError,
   NetworkError,
   ProtocolError,
   ServerError,
@@ -37,6 +38,32 @@ describe('alteryx client: tokens', () => {
     expect(sim.stats.tokensRejected).toBe(1);
     expect(sim.stats.tokensIssued).toBe(2);
     expect(logger.records.some((record) => record.message.includes('token rejected'))).toBe(true);
+  });
+
+  it('aborts one caller without failing the shared token request', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { client, sim } = setup({}, {}, [
+      {
+        match: (request) => request.path.endsWith('/oauth2/token'),
+        times: 1,
+        respond: async (_request, forward) => {
+          await gate;
+          return forward();
+        },
+      },
+    ]);
+    const controller = new AbortController();
+    const first = client.listWorkflows({ signal: controller.signal });
+    const second = client.listWorkflows();
+    controller.abort(new Error('scheduler stopped'));
+    release();
+
+    await expect(first).rejects.toBeInstanceOf(CancelledError);
+    expect((await second).length).toBe(4);
+    expect(sim.stats.tokensIssued).toBe(1);
   });
 
   it('gives up after a second 401', async () => {

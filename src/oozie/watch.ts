@@ -35,6 +35,13 @@ export interface OozieWaitOptions {
   /** @default 3 */
   maxResumes?: number;
   /**
+   * Maximum time in milliseconds that the job may stay paused (`SUSPENDED`, or an action in
+   * `START_MANUAL`/`END_MANUAL`) under `wait` or `resume`. When it runs out, the wait ends like a
+   * timeout (TimeoutError with clock `no-progress`, kill unless `killOnTimeout` is false).
+   * @default no limit besides the deadline
+   */
+  pausedTimeoutMs?: number;
+  /**
    * Client clock time of the submit. Until `notFoundGraceMs` after it, `E0604` (job unknown)
    * means "not visible yet" rather than "gone". @default the start of the wait
    */
@@ -122,9 +129,10 @@ export async function waitForJob(
   let lastStatus: string | undefined;
   let resumes = 0;
   let warnedManual = false;
+  let pausedSince: number | undefined;
 
-  const stop = async (reason: 'timeout' | 'abort'): Promise<never> => {
-    const kill = reason === 'timeout' ? (options.killOnTimeout ?? true) : (options.killOnAbort ?? true);
+  const stop = async (reason: 'timeout' | 'paused' | 'abort'): Promise<never> => {
+    const kill = reason === 'abort' ? (options.killOnAbort ?? true) : (options.killOnTimeout ?? true);
     let killResult: OozieCommandResult | undefined;
     let cleanup: unknown;
     if (kill) {
@@ -147,6 +155,13 @@ export async function waitForJob(
       error = new TimeoutError(
         `Oozie wait for job ${id} timed out: the wait deadline of ${limitMs} ms on the client clock passed; ${killText}`,
         { clock: 'deadline', limitMs, lastState: lastStatus, jobId: id },
+      );
+    } else if (reason === 'paused') {
+      const limitMs = options.pausedTimeoutMs ?? 0;
+      error = new TimeoutError(
+        `Oozie wait for job ${id} timed out: the job stayed paused (${lastStatus}) longer than the paused ` +
+          `timeout of ${limitMs} ms on the client clock; ${killText}`,
+        { clock: 'no-progress', limitMs, lastState: lastStatus, jobId: id },
       );
     } else {
       error = new CancelledError(`Oozie wait for job ${id} was aborted; ${killText}`, {
@@ -203,7 +218,14 @@ export async function waitForJob(
     }
 
     const manual = job?.actions.find((a) => MANUAL_STATES.has(a.status));
-    if (status === 'SUSPENDED' || manual) {
+    const paused = status === 'SUSPENDED' || manual !== undefined;
+    if (!paused) pausedSince = undefined;
+    if (paused) {
+      pausedSince ??= clock.now();
+      if (options.pausedTimeoutMs !== undefined && clock.now() - pausedSince >= options.pausedTimeoutMs) {
+        return stop('paused');
+      }
+
       const pauseReason = manual
         ? `action "${manual.name}" waits for manual intervention (${manual.status}${manual.errorCode ? `, ${manual.errorCode}: ${manual.errorMessage}` : ''})`
         : 'the job is SUSPENDED';
@@ -228,7 +250,11 @@ export async function waitForJob(
   }
 
   async function sleepOrStop(): Promise<void> {
-    const left = deadline - clock.now();
+    const pausedDeadline =
+      pausedSince !== undefined && options.pausedTimeoutMs !== undefined
+        ? pausedSince + options.pausedTimeoutMs
+        : Number.POSITIVE_INFINITY;
+    const left = Math.min(deadline, pausedDeadline) - clock.now();
     if (left <= 0) return;
     try {
       await clock.sleep(Math.min(interval, left), options.signal);

@@ -352,6 +352,19 @@ describe('oozie client: suspended jobs', () => {
     expect(sim.store.jobs.get(id)?.status).toBe('KILLED');
   });
 
+  it('paused timeout ends a suspended wait', async () => {
+    const { client, sim } = setup();
+    const { id } = await client.submitWorkflow({ appPath: APP('suspending-load') });
+    const error = await client
+      .waitForJob(id, { onSuspended: 'wait', pausedTimeoutMs: 120_000, timeoutMs: 3_600_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).clock).toBe('no-progress');
+    expect((error as TimeoutError).limitMs).toBe(120_000);
+    expect((error as Error).message).toContain('stayed paused (SUSPENDED)');
+    expect(sim.store.jobs.get(id)?.status).toBe('KILLED');
+  });
+
   it('start-manual action fails under fail policy', async () => {
     const { client } = setup();
     const { id } = await client.submitWorkflow({ appPath: APP('manual-load') });

@@ -74,20 +74,6 @@ function tooLarge(bytes: number, limitMb: number): HubError {
   ]);
 }
 
-/** Names of query parameters that configure a call rather than carry an input. */
-const CONTROL_QUERY = new Set([
-  'timeout',
-  'reset',
-  'keepJob',
-  'format',
-  'asyncLoading',
-  'resetBeforeExecution',
-  'itemVersion',
-  'workflowUri',
-  'executionContext',
-  'authToken',
-]);
-
 /**
  * Inputs from `pm:<name>=<value>` query parameters: a value that parses as JSON is taken as that
  * JSON, anything else as a string.
@@ -95,7 +81,7 @@ const CONTROL_QUERY = new Set([
 export function queryInputs(c: HubContext): ExecutionRequest {
   const values: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(c.req.query())) {
-    if (!name.startsWith('pm:') || CONTROL_QUERY.has(name)) continue;
+    if (!name.startsWith('pm:')) continue;
     try {
       values[name.slice(3)] = JSON.parse(raw);
     } catch {

@@ -10,7 +10,7 @@ import { loadWorkspace } from '../workspace/load.js';
 import type { Workspace } from '../workspace/model.js';
 import { createHubApp } from './app.js';
 import type { HubEnv } from './http.js';
-import { DEFAULT_HUB_APP_OPTIONS, type HubAppOptions, type HubUser } from './options.js';
+import { DEFAULT_HUB_APP_OPTIONS, DEFAULT_HUB_TEAM, type HubAppOptions, type HubUser } from './options.js';
 import type { HubParts } from './parts.js';
 
 export { createHubApp, type HubApp, type HubAppParts } from './app.js';
@@ -129,6 +129,11 @@ export interface HubSimulatorCliOptions {
   workspace?: string;
   /** Users with their application passwords. None turns authentication off. */
   users?: readonly HubUser[];
+  /**
+   * `--user pwId:password` pairs: each becomes a user of that name with one application password,
+   * in the team that owns the spaces. Ignored when `users` is given.
+   */
+  credentials?: readonly { readonly name: string; readonly password: string }[];
   /** `--time-scale`. @default 1 */
   timeScale?: number;
   /** `--faults <file.json>`, already read and validated. */
@@ -148,7 +153,12 @@ export async function serveHubSimulatorFromCli(
   options: HubSimulatorCliOptions,
   out: { write(text: string): unknown },
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const users = options.users ?? options.hub?.users;
+  const users =
+    options.users ??
+    (options.credentials && options.credentials.length > 0
+      ? hubUsersFromCredentials(options.credentials)
+      : undefined) ??
+    options.hub?.users;
   const running = await startHubSimulator({
     ...options.hub,
     workspace: options.workspace ?? DEMO_WORKSPACE,
@@ -173,6 +183,21 @@ export async function serveHubSimulatorFromCli(
     if (item.type === 'Workflow') out.write(`workflow ${item.id} ${item.path}\n`);
   }
   return { url: running.url, close: running.close };
+}
+
+/**
+ * Turns `pwId:password` pairs into Hub users: one user per pair, named after the `pwId`, with that
+ * application password and membership in {@link DEFAULT_HUB_TEAM}, the team that owns the spaces
+ * under the default options.
+ */
+export function hubUsersFromCredentials(
+  credentials: readonly { readonly name: string; readonly password: string }[],
+): HubUser[] {
+  return credentials.map((credential) => ({
+    name: credential.name,
+    teams: [DEFAULT_HUB_TEAM],
+    applicationPasswords: [{ pwId: credential.name, password: credential.password }],
+  }));
 }
 
 /** Picks the options of {@link HubSimulatorOptions} that belong to the HTTP app. */

@@ -353,7 +353,7 @@ function applyUpdate(parts: HubParts, deployment: Deployment, body: Record<strin
   const itemVersion = body.itemVersion ?? body.spaceVersion;
   if (itemVersion !== undefined) {
     if (typeof itemVersion === 'string') {
-      parts.spaces.resolveVersion(deployment.item, itemVersion);
+      parts.spaces.resolveVersion(deployment.item, itemVersion, 422);
       deployment.itemVersion = itemVersion;
     } else problems.push("'itemVersion' must be a string.");
   }

@@ -299,6 +299,13 @@ describe('hub simulator jobs', () => {
     expect((await minimal.json()) as JobBody).not.toHaveProperty('@controls');
   });
 
+  it('keeps control names for Prefer representation=basic', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Greeter');
+    const basic = await h.call('GET', `/jobs/${id}`, { headers: { prefer: 'representation=basic' } });
+    expect(((await basic.json()) as JobBody)['@controls']).toEqual({ self: { method: 'GET' } });
+  });
+
   it('returns only outputs for Prefer edge-compatible', async () => {
     const h = await harness();
     const response = await settle(

@@ -187,4 +187,25 @@ describeWithFixtures('hub simulator on a KNIME workspace folder', () => {
       await running.close();
     }
   });
+
+  it('authenticates CLI credentials', async () => {
+    const lines: string[] = [];
+    const served = await serveHubSimulatorFromCli(
+      { workspace: fixturePath('knime-workspace'), credentials: [{ name: 'ci', password: 'ci-secret' }] },
+      { write: (text: string) => lines.push(...text.split('\n').filter((line) => line !== '')) },
+    );
+    try {
+      expect(lines[1]).toBe('users: ci');
+      const anonymous = await fetch(`${served.url}/jobs`);
+      expect(anonymous.status).toBe(401);
+      const uri = encodeURIComponent('/Users/Simulated Team/Workspace/test20190410');
+      const created = await fetch(`${served.url}/jobs?workflowUri=${uri}&asyncLoading=true`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('ci:ci-secret').toString('base64')}` },
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await served.close();
+    }
+  });
 });

@@ -354,6 +354,28 @@ describe('oozie simulator: reads and quirks', () => {
     expect((await info(id)).body?.status).toBe('RUNNING');
   });
 
+  it('job is invisible for a time after submit', async () => {
+    const { sim, submitId, info, clock } = setup({ invisibleForMs: 5_000, invisibleAffectsLookup: true });
+    const id = await submitId('daily-load', { 'oozie.wf.external.id': 'lag-1' });
+    expect((await info(id)).response.headers.get('oozie-error-code')).toBe('E0604');
+    const hidden = await sim.fetch(`${BASE}/jobs?jobtype=wf&external-id=lag-1`);
+    expect(await hidden.json()).toEqual({ id: null });
+    clock.advance(5_000);
+    expect((await info(id)).body?.status).toBe('RUNNING');
+    const visible = await sim.fetch(`${BASE}/jobs?jobtype=wf&external-id=lag-1`);
+    expect(await visible.json()).toEqual({ id });
+  });
+
+  it('submit without any application path is 400 E0405', async () => {
+    const { sim, configXml } = setup();
+    const response = await sim.fetch(`${BASE}/jobs?user.name=etl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: configXml({ 'user.name': 'etl' }),
+    });
+    expect(response.headers.get('oozie-error-code')).toBe('E0405');
+  });
+
   it('show=status returns only the status', async () => {
     const { sim, submitId } = setup();
     const id = await submitId('daily-load');

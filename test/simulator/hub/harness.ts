@@ -51,6 +51,13 @@ export const WORKFLOWS: Record<string, WorkflowSpec | 'data' | 'group'> = {
     simulation: { outputResources: { report: { contentType: 'text/csv', text: 'region,total\nEMEA,10\n' } } },
   },
   '/Services/Sub folder/Nested': {},
+  '/Services/Upload': {
+    inputResources: [{ shortName: 'input-file', nodeIdPath: '1', contentType: 'text/csv' }],
+    outputResources: [{ shortName: 'copy', nodeIdPath: '2' }],
+    simulation: { outputResources: { copy: { fromInput: 'input-file' } } },
+  },
+  '/Services/Q1 Sales & Costs #2': {},
+  '/Services/50% + more: ä ': {},
   '/Services/notes.txt': 'data',
 };
 

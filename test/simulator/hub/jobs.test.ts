@@ -520,4 +520,32 @@ describe('hub simulator jobs', () => {
     const response = await h.call('PUT', `/jobs/${id}/swap`);
     expect(response.status).toBe(400);
   });
+
+  it('takes file inputs as multipart parts', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Upload');
+    const form = new FormData();
+    form.append('input-file', new Blob(['a,b\n1,2\n'], { type: 'text/csv' }), 'data.csv');
+    const response = await settle(h, h.call('POST', `/jobs/${id}`, { body: form }), 100);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as JobBody).workflowState).toBe('EXECUTION_FINISHED');
+
+    const copy = await h.call('GET', `/jobs/${id}/output-resources/copy`);
+    expect(copy.status).toBe(200);
+    expect(await copy.text()).toBe('a,b\n1,2\n');
+  });
+
+  it('decodes workflow paths with special characters', async () => {
+    const h = await harness();
+    const cases = [
+      ['/Services/Q1 Sales & Costs #2', encodeURIComponent(hubPath('/Services/Q1 Sales & Costs #2'))],
+      ['/Services/50% + more: ä ', encodeURIComponent(hubPath('/Services/50% + more: ä '))],
+      ['/Services/Greeter', '/Users/Data+Team/Services/Greeter'],
+    ] as const;
+    for (const [workspacePath, query] of cases) {
+      const response = await h.call('POST', `/jobs?workflowUri=${query}`);
+      expect(response.status, workspacePath).toBe(201);
+      expect(((await response.json()) as { workflow: string }).workflow).toBe(hubPath(workspacePath));
+    }
+  });
 });

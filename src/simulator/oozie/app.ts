@@ -212,8 +212,13 @@ function listJobs(
   lenParam: string | undefined,
   publicUrl: string,
 ): Record<string, unknown> {
-  const kind = jobType === 'wf' ? 'workflow' : jobType === 'coordinator' ? 'coordinator' : undefined;
-  if (!kind && jobType !== 'bundle') throw errors.badParameter('jobtype', jobType);
+  const kinds: Record<string, Job['kind'] | undefined> = {
+    wf: 'workflow',
+    coordinator: 'coordinator',
+    bundle: undefined,
+  };
+  if (!(jobType in kinds)) throw errors.badParameter('jobtype', jobType);
+  const kind = kinds[jobType];
 
   const conditions = new Map<string, string[]>();
   for (const pair of (filter ?? '').split(';').filter(Boolean)) {

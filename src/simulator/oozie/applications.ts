@@ -82,7 +82,7 @@ export function expandScenario(scenario: string, appName?: string): WorkflowApp 
   }
 }
 
-/** The applications every simulator knows unless `replaceDefaults` is set. */
+/** The applications every simulator serves unless `replaceDefaults` is set. */
 export function defaultApplications(): Record<string, ApplicationInput> {
   return {
     [`${DEFAULT_APP_ROOT}/daily-load`]: { scenario: 'success' },

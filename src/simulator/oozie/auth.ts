@@ -13,7 +13,7 @@ export interface AuthVariables {
 export const AUTH_COOKIE = 'hadoop.auth';
 
 /**
- * A 401 from the authentication filter. Hadoop-Auth answers before the Oozie servlet runs, so the
+ * A 401 from the authentication filter. Hadoop-Auth responds before the Oozie servlet runs, so the
  * response has no `oozie-error-*` headers.
  */
 function filterChallenge(challenge: string | undefined): Response {
@@ -44,9 +44,10 @@ function decodeBasic(header: string | undefined): { username: string; password: 
 }
 
 /**
- * Authentication as Hadoop-Auth and an optional Basic proxy do it: the proxy checks Basic
- * credentials first; then a valid `hadoop.auth` cookie, a `Negotiate` token (kerberos-stub) or the
- * `user.name` parameter (simple) names the user; `doAs` switches to another user for proxy users.
+ * Authenticates requests as Hadoop-Auth and an optional Basic proxy do. The proxy checks Basic
+ * credentials first. Otherwise a valid `hadoop.auth` cookie, a `Negotiate` token (kerberos-stub) or
+ * the `user.name` parameter (simple) names the user. `doAs` then switches to another user, for
+ * proxy users only.
  */
 export function authMiddleware(
   config: OozieSimulatorConfig,

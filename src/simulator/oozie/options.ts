@@ -84,12 +84,12 @@ export const oozieSimulatorOptionsSchema = z.strictObject({
   applications: z.record(z.string(), applicationSchema).default({}),
   replaceDefaults: z.boolean().default(false),
   /**
-   * What a submit with an unknown application path does: `reject` answers 400 `E0505`, `success`
+   * Handling of a submit with an unknown application path: `reject` returns 400 `E0505`, `success`
    * runs a one-action workflow that succeeds.
    */
   unknownApplication: z.enum(['reject', 'success']).default('reject'),
   /**
-   * `simple` takes the user from `user.name`. `kerberos-stub` answers 401 with
+   * `simple` takes the user from `user.name`. `kerberos-stub` returns 401 with
    * `WWW-Authenticate: Negotiate` until a request carries any `Negotiate` token or a valid
    * `hadoop.auth` cookie.
    */
@@ -109,7 +109,7 @@ export const oozieSimulatorOptionsSchema = z.strictObject({
   proxyUsers: z.array(z.string()).default([]),
   /** Overwrite `user.name` of a submitted configuration with the authenticated user. */
   overwriteUserName: z.boolean().default(true),
-  /** Number of job reads (GET and PUT on `/job/{id}`) after a submit that answer 400 `E0604`. */
+  /** Number of job reads (GET and PUT on `/job/{id}`) after a submit that return 400 `E0604`. */
   invisibleAfterSubmit: z.number().int().min(0).default(0),
   /** Milliseconds of simulator clock after a submit during which job reads answer 400 `E0604`. */
   invisibleForMs: z.number().int().min(0).default(0),
@@ -128,8 +128,8 @@ export const oozieSimulatorOptionsSchema = z.strictObject({
   versions: z.array(z.number().int()).default([0, 1, 2]),
   buildVersion: z.string().default('5.2.1-sim'),
   /**
-   * What a rerun without `oozie.wf.rerun.skip.nodes` and `oozie.wf.rerun.failnodes` does: `all`
-   * runs every action again, `reject` answers 400 `E0401`.
+   * Handling of a rerun without `oozie.wf.rerun.skip.nodes` and `oozie.wf.rerun.failnodes`: `all`
+   * runs every action again, `reject` returns 400 `E0401`.
    */
   rerunWithoutNodeOption: z.enum(['all', 'reject']).default('all'),
   /** Whether actions that failed in an earlier run succeed on a rerun (the data was fixed). */

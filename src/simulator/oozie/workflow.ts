@@ -43,7 +43,7 @@ export interface JobIdentity {
 
 const TERMINAL: ReadonlySet<WorkflowStatus> = new Set(['SUCCEEDED', 'KILLED', 'FAILED']);
 
-/** Whether a workflow status is final. */
+/** Returns whether a workflow status is final. */
 export function isTerminal(status: WorkflowStatus): boolean {
   return TERMINAL.has(status);
 }

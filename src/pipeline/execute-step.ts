@@ -55,18 +55,21 @@ interface AttemptEnd {
 
 /** Error of a `${{ }}` expression at run time, with its position in the pipeline file. */
 function expressionFailure(
-  scope: RunScope,
+  pipeline: Pipeline,
   at: (string | number)[],
   error: ExpressionError,
   step: string,
 ): string {
-  const position = scope.pipeline.locate(at, error.offset);
+  const position = pipeline.locate(at, error.offset);
   return `${position.file}:${position.line}:${position.column}: step ${step}: ${error.message}`;
 }
 
-/** Resolves every `${{ }}` in `value`; errors name the step, the path and the position. */
+/**
+ * Resolves every `${{ }}` in `value`, located at `at` in the pipeline file. Errors name the step (or
+ * the part of the file), the path and the position.
+ */
 export function resolveValue(
-  scope: RunScope,
+  pipeline: Pipeline,
   value: unknown,
   at: (string | number)[],
   context: EvaluationContext,
@@ -77,17 +80,22 @@ export function resolveValue(
     try {
       return resolveTemplate(value, context);
     } catch (error) {
-      if (error instanceof ExpressionError)
-        throw new StepConfigError(expressionFailure(scope, at, error, step));
+      if (error instanceof ExpressionError) {
+        throw new StepConfigError(expressionFailure(pipeline, at, error, step));
+      }
       throw error;
     }
   }
-  if (Array.isArray(value))
-    return value.map((item, i) => resolveValue(scope, item, [...at, i], context, step));
+
+  if (Array.isArray(value)) {
+    return value.map((item, i) => resolveValue(pipeline, item, [...at, i], context, step));
+  }
+
   if (value !== null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value))
-      result[key] = resolveValue(scope, item, [...at, key], context, step);
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = resolveValue(pipeline, item, [...at, key], context, step);
+    }
     return result;
   }
   return value;
@@ -95,7 +103,7 @@ export function resolveValue(
 
 /** Parses the resolved `with:` block against the step kind's schema. */
 function resolveConfig(scope: RunScope, step: PipelineStep, context: EvaluationContext): unknown {
-  const resolved = resolveValue(scope, step.with, ['steps', step.name, 'with'], context, step.name);
+  const resolved = resolveValue(scope.pipeline, step.with, ['steps', step.name, 'with'], context, step.name);
   const parsed = step.kind.configSchema.safeParse(resolved);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(

@@ -143,7 +143,7 @@ function isUnderExpression(root: unknown, subPath: DocumentPath): boolean {
   return typeof value === 'string' && hasExpression(value);
 }
 
-/** Every string in `value` with its path, for expression checks. */
+/** Yields every string in `value` with its path, for expression checks. */
 function* stringsIn(value: unknown, at: (string | number)[]): Generator<[string, (string | number)[]]> {
   if (typeof value === 'string') yield [value, at];
   else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* stringsIn(item, [...at, i]);
@@ -360,8 +360,9 @@ export function parsePipeline(text: string, file: string): Pipeline {
       );
     }
 
-    const needs =
-      fields.needs === undefined ? [] : typeof fields.needs === 'string' ? [fields.needs] : fields.needs;
+    let needs: string[] = [];
+    if (typeof fields.needs === 'string') needs = [fields.needs];
+    else if (fields.needs !== undefined) needs = fields.needs;
     parsedSteps.push({ name, fields, kind, needs });
   }
 

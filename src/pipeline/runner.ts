@@ -359,13 +359,10 @@ async function execute(execution: Execution): Promise<RunResult> {
       steps: {},
       status: { success: true, failure: false, cancelled: false },
     };
-    const pipelineEnv = resolveValue(
-      { pipeline } as RunScope,
-      pipeline.env,
-      ['env'],
-      envContext,
-      '(pipeline env)',
-    ) as Record<string, JsonValue>;
+    const pipelineEnv = resolveValue(pipeline, pipeline.env, ['env'], envContext, '(pipeline env)') as Record<
+      string,
+      JsonValue
+    >;
     env = {
       ...runnerEnv,
       ...Object.fromEntries(

@@ -47,7 +47,7 @@ export class SourceFile {
     return this.document.errors.map((error) => this.issueAt(error.pos[0], error.message.split('\n')[0]!));
   }
 
-  /** The node at `path`, or the deepest node on the way there when the rest does not exist. */
+  /** Returns the node at `path`, or the deepest node on the way there when the rest does not exist. */
   nodeAt(path: DocumentPath): Node | undefined {
     let node: unknown = this.document.contents;
     for (const key of path) {
@@ -60,7 +60,7 @@ export class SourceFile {
     return (node ?? undefined) as Node | undefined;
   }
 
-  /** The key node of `key` in the map at `path`, for errors about a key itself. */
+  /** Returns the key node of `key` in the map at `path`, for errors about a key itself. */
   keyNode(path: DocumentPath, key: string): Node | undefined {
     const map = this.nodeAt(path);
     if (!isMap(map)) return undefined;

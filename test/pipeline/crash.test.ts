@@ -28,7 +28,7 @@ const WORKFLOWS = {
   },
 };
 
-/** The pipeline under test: two KNIME workflows and two commands that log each invocation. */
+/** Builds the pipeline under test: two KNIME workflows and two commands that log each invocation. */
 function pipelineText(log: string): string {
   const logged = (name: string, extra: string) =>
     `[sh, -c, 'echo "${name} $KNIMECTL_RUN_ID $KNIMECTL_ATTEMPT" >> "$LOG"; sleep 0.2; ${extra}']`;
@@ -161,7 +161,7 @@ describe('crash and resume', () => {
         const runId = String(started!.runId);
         if (crashAt !== undefined) expect(first.signal).toBe('SIGKILL');
 
-        // A timed kill may land after the run ended; the ledger then already holds the outcome.
+        // A timed kill may land after the run ended, and then the ledger already contains the outcome.
         let outcome: unknown =
           first.lines.find((line) => line.type === 'result')?.outcome ?? readOutcome(work.ledgerPath, runId);
         let events = first.lines;

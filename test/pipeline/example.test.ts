@@ -28,7 +28,7 @@ function salesWorkflows(reportFails: boolean): Record<string, WorkflowSpec> {
       outputs: [{ shortName: 'title', nodeIdPath: '2', example: '' }],
       simulation: reportFails
         ? { outcome: 'failure', failure: { node: 'Report Writer 0:7', message: 'Execute failed: disk full' } }
-        : { outputs: { title: { template: 'Sales report: ${input:summary}' } } },
+        : { outputs: { title: { template: `Sales report: \${input:summary}` } } },
     },
   };
 }

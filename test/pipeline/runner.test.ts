@@ -74,7 +74,7 @@ steps:
 steps:
   slow:
     kind: command
-    with: ${sh('sleep 1')}
+    with: ${sh('sleep 0.5')}
   fast:
     kind: command
     with: ${sh('true')}

@@ -3,13 +3,13 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } f
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { sleepUntil } from '../clock.js';
+import { sleepUntil, systemClock } from '../clock.js';
 import { durationSchema, parseDuration } from '../duration.js';
 import { RemoteWorkLostError, StepConfigError } from '../errors.js';
 import { SUPERVISOR_SOURCE } from './command-supervisor.js';
 import type { StepKind, StepOutputs, WaitResult } from './types.js';
 
-/** Name of the environment variable that holds the path of the step's output file. */
+/** Name of the environment variable that contains the path of the step's output file. */
 export const OUTPUT_ENV = 'KNIMECTL_OUTPUT';
 
 /** Maximum number of characters of stdout kept as the `stdout` output. */
@@ -285,7 +285,8 @@ export const commandStep: StepKind<CommandConfig> = {
         if (final) return resultFromStatus(dir, final, command);
         return { status: 'failed', error: `supervisor of command ${command} ended without an exit status` };
       }
-      await realSleep(ATTACHED_POLL_MS, ctx.signal);
+      // The program runs in real time, whatever clock the runner uses.
+      await sleepUntil(systemClock, Date.now() + ATTACHED_POLL_MS, ctx.signal);
     }
   },
 
@@ -299,30 +300,11 @@ export const commandStep: StepKind<CommandConfig> = {
     const until = Date.now() + graceMs;
     while (Date.now() < until) {
       if (readStatus(dir) || !isSupervisorAlive(pid, dir)) return;
-      await realSleep(50);
+      await sleepUntil(systemClock, Date.now() + 50);
     }
     killGroup(pid, 'SIGKILL');
   },
 };
-
-/** Waits for real time: the program runs in real time whatever clock the runner uses. */
-function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {

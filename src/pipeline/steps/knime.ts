@@ -96,7 +96,7 @@ async function discardIfWanted(
 
 /**
  * Runs a KNIME workflow through the library's client. The job id is the remote reference, so a
- * resumed run attaches to the same job; `if-running` decides what happens when the workflow already
+ * resumed run attaches to the same job. `if-running` decides what happens when the workflow already
  * has a job running on the server.
  */
 export const knimeStep: StepKind<KnimeConfig> = {

@@ -67,6 +67,8 @@ export class ServerBackend implements Backend {
   readonly #options: Required<Omit<ServerBackendOptions, 'username'>> & { username?: string };
   /** Job ids this client created or adopted, so that reconciliation never adopts one twice. */
   readonly #claimed = new Set<string>();
+  /** Tail of the running creations per workflow. */
+  readonly #creating = new Map<string, Promise<unknown>>();
 
   constructor(http: HttpClient, options: ServerBackendOptions = {}) {
     this.#http = http;
@@ -154,7 +156,26 @@ export class ServerBackend implements Backend {
     return describeFromOpenApi(workflow, data);
   }
 
+  /**
+   * Creates a job. Creations of the same workflow by this client run one at a time, so that
+   * reconciling a lost response can never adopt a job that a parallel call of this client created.
+   * NOTE: another client of the same user creating a job of the same workflow at that moment can
+   * still be mistaken for the lost creation. The execute request then finds the job no longer
+   * ready and fails, so no job runs twice.
+   */
   async createJob(workflow: string, options: CallOptions = {}): Promise<JobSnapshot> {
+    const previous = this.#creating.get(workflow) ?? Promise.resolve();
+    const current = previous.catch(() => {}).then(() => this.#createJobNow(workflow, options));
+    const tail = current.catch(() => {});
+    this.#creating.set(workflow, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.#creating.get(workflow) === tail) this.#creating.delete(workflow);
+    }
+  }
+
+  async #createJobNow(workflow: string, options: CallOptions): Promise<JobSnapshot> {
     const path = repositoryPath(workflow, 'jobs');
     const before = this.#options.reconcileCreate ? await this.#jobIds(workflow, options.signal) : undefined;
 

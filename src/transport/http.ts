@@ -257,10 +257,11 @@ export class HttpClient {
     if (text.trim() === '') return { ...base, data: null as T, body: null };
     const parsed = isHtml(text, contentType) ? undefined : tryParseJson(text);
     if (parsed === undefined) {
+      const excerpt = describeBody(redactText(text, this.authenticator.secrets()), contentType);
       const error = new ProtocolError(
         `${info.method} ${info.url} returned HTTP ${response.status} with a body that is not JSON ` +
-          `(${contentType ?? 'no content type'}): ${describeBody(text, contentType)}`,
-        { request: info, status: response.status, body: describeBody(text, contentType) },
+          `(${contentType ?? 'no content type'}): ${excerpt}`,
+        { request: info, status: response.status, body: excerpt },
       );
       // A proxy or load balancer can answer with an HTML page for a moment; a repeat may succeed.
       throw Object.assign(error, { transient: true });
@@ -342,7 +343,10 @@ export class HttpClient {
     }
     const text = await readLimitedText(response);
     if (response.status !== 200) {
-      const excerpt = describeBody(text, response.headers.get('content-type'));
+      const excerpt = describeBody(
+        redactText(text, this.authenticator.secrets()),
+        response.headers.get('content-type'),
+      );
       const error = new AuthenticationError(
         `GET ${info.url} failed with HTTP ${response.status}: could not obtain a JWT${excerpt ? ` (${excerpt})` : ''}`,
         { request: info, status: response.status, body: excerpt },

@@ -65,3 +65,26 @@ describe('lost responses on creating and executing routes', () => {
     expect(simulator.engine.listJobs({})).toHaveLength(0);
   });
 });
+
+describe('parallel starts of one workflow', () => {
+  it('never adopts a sibling job after a lost creation', async () => {
+    const { client, simulator } = await simulatedServer();
+    simulator.faults.configure({
+      seed: 17,
+      rules: [
+        { method: 'POST', path: ':jobs$', lostResponseRate: 0.3, resetRate: 0.2 },
+        { method: 'POST', path: '/jobs/[^/]+$', lostResponseRate: 0.3 },
+      ],
+    });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => client.run('/Examples/Greeting', { name: `p${index}` })),
+    );
+
+    expect(results.map((result) => result.outputs.greeting)).toEqual(
+      Array.from({ length: 12 }, (_, index) => `Hello, p${index}!`),
+    );
+    expect(new Set(results.map((result) => result.status.jobId)).size).toBe(12);
+    expect(simulator.stats.jobsCreated).toBe(12);
+    expect(simulator.stats.executionsStarted).toBe(12);
+  });
+});

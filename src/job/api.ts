@@ -161,8 +161,18 @@ export interface KnimeClient {
    * Starts a job, waits for it, reads its outputs and applies the discard policy: discard after
    * success, keep failed jobs and log their ids. The discard runs in a `finally` path after the
    * outputs were fetched.
+   * @throws InvalidInputError before anything is created when the inputs do not match the workflow
+   * @throws JobFailedError when the job failed or expected outputs are missing
+   * @throws TimeoutError when a wait clock ran out; the job was cancelled (best effort) first
+   * @throws CancelledError when `signal` aborted or the job was cancelled
    */
   run(workflow: string, inputs?: Inputs, options?: RunOptions): Promise<RunResult>;
-  /** Runs a workflow in one synchronous `:execution` or `:job-pool` call. */
+  /**
+   * Runs a workflow in one synchronous `:execution` or `:job-pool` call. Never repeated, because
+   * the call carries no job id to reconcile with.
+   * @throws TimeoutError when the server-side `timeout` ran out (HTTP 504)
+   * @throws NetworkError when the response was lost; the workflow may or may not have run
+   * @throws JobFailedError when the returned state is not a success or outputs are missing
+   */
   execute(workflow: string, inputs?: Inputs, options?: ExecuteOnceOptions): Promise<RunResult>;
 }

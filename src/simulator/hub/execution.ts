@@ -99,7 +99,7 @@ export async function runOneShot(c: HubContext, parts: HubParts, input: OneShotI
   const created = await newJob(c, parts, { ...input, asyncLoading: false });
   const job = created.job;
 
-  if (created.states.jobState !== 'LOADED') {
+  if (created.states.jobState !== 'LOADED' || created.states.workflowState === 'NOT_EXECUTABLE') {
     // Load error or not executable: return the job as it is.
     if (!input.keepJob) parts.jobs.discard(job);
     return executionResponse(c, parts, created);

@@ -46,6 +46,12 @@ export const WORKFLOWS: Record<string, WorkflowSpec | 'data' | 'group'> = {
     },
   },
   '/Services/Long': { simulation: { durationMs: 600_000 } },
+  '/Services/Broken': {
+    simulation: {
+      outcome: 'not-executable',
+      failure: { node: 'Missing Node 0:4', message: 'Node is missing' },
+    },
+  },
   '/Services/Files': {
     outputResources: [{ shortName: 'report', nodeIdPath: '2', contentType: 'text/csv' }],
     simulation: { outputResources: { report: { contentType: 'text/csv', text: 'region,total\nEMEA,10\n' } } },

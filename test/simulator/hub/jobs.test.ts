@@ -548,4 +548,22 @@ describe('hub simulator jobs', () => {
       expect(((await response.json()) as { workflow: string }).workflow).toBe(hubPath(workspacePath));
     }
   });
+
+  it('returns a not executable one-shot job with 200', async () => {
+    const h = await harness();
+    const response = await settle(
+      h,
+      h.json('POST', `/execution?workflowUri=${workflowUri('/Services/Broken')}`, {}),
+      100,
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as JobBody;
+    expect([body.jobState, body.workflowState, body.state]).toEqual([
+      'LOADED',
+      'NOT_EXECUTABLE',
+      'NOT_EXECUTABLE',
+    ]);
+    expect(body.nodeMessages[0]?.message).toBe('Node is missing');
+    expect(h.sim.parts.jobs.all()).toEqual([]);
+  });
 });

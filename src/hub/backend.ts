@@ -86,7 +86,7 @@ export class HubBackend implements Backend {
   /** @throws InvalidInputError when a default target option is invalid */
   constructor(http: HubHttp, options: HubBackendOptions = {}) {
     this.#http = http;
-    this.baseUrl = redactUrl(http.apiRoot);
+    this.baseUrl = redactUrl(http.apiRoot).replace(/\/+$/, '');
     this.directory = new HubDirectory(http);
     this.#defaults = {
       ...(options.itemVersion === undefined ? {} : { itemVersion: options.itemVersion }),

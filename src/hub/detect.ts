@@ -4,7 +4,8 @@
  *
  * The probes, in order, each one request below the given root:
  * 1. `GET /knime/rest`: a Hub answers with its billboard (mountId `KNIME-Hub`); a KNIME Server
- *    with the context root `/knime` answers with its own billboard, so the Server is at `/knime`.
+ *    with the context root `/knime` answers with its own billboard (another mountId, or only a
+ *    `version`), so the Server is at `/knime`.
  * 2. `GET /accounts/identity`: a Hub answers with the caller's account (`account:...` id).
  * 3. `GET /rest/v4/repository/`: a KNIME Server with the root context answers with its repository.
  */
@@ -57,7 +58,8 @@ export async function detectProduct(
 
   const billboard = parseWire(billboardSchema, await attempt('/knime/rest'));
   if (billboard.ok && billboard.value.mountId === 'KNIME-Hub') return { kind: 'hub', url: root };
-  if (billboard.ok && billboard.value.mountId !== undefined) return { kind: 'server', url: `${root}/knime` };
+  const { mountId, version } = billboard.ok ? billboard.value : {};
+  if (mountId !== undefined || version !== undefined) return { kind: 'server', url: `${root}/knime` };
 
   const identity = parseWire(identitySchema, await attempt('/accounts/identity'));
   if (identity.ok && identity.value.id.startsWith('account:')) return { kind: 'hub', url: root };
@@ -98,7 +100,7 @@ export class DetectingBackend implements Backend {
     detect: (signal?: AbortSignal) => Promise<DetectedProduct>,
     create: BackendFactory,
   ) {
-    this.baseUrl = redactUrl(root);
+    this.baseUrl = redactUrl(root).replace(/\/+$/, '');
     this.#detect = detect;
     this.#create = create;
   }

@@ -8,6 +8,8 @@ import { cliLogger, tracingFetch } from './trace.js';
 
 /** Settings of a KNIME client, after flags, environment and profile were merged. */
 export interface KnimeClientSettings {
+  /** @default 'server' */
+  kind?: 'server' | 'hub';
   url: string;
   user: string | undefined;
   password: string | undefined;
@@ -65,6 +67,7 @@ export async function createKnimeClient(settings: KnimeClientSettings, output: O
   const { createClient } = await import('../index.js');
   return createClient({
     url: settings.url,
+    kind: settings.kind ?? 'server',
     ...(settings.user !== undefined && settings.password !== undefined
       ? { auth: { type: 'basic', username: settings.user, password: settings.password } }
       : {}),

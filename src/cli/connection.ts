@@ -6,6 +6,8 @@ import { configPath, type Profile, readConfig, requireProfile } from './profiles
 /** Connection flags shared by every command that talks to a server. */
 export interface ConnectionOptions {
   server?: string;
+  /** KNIME Business Hub API root (`--hub`), used instead of `server`. */
+  hub?: string;
   user?: string;
   profile?: string;
   passwordStdin?: boolean;
@@ -22,8 +24,9 @@ export type SettingSource = 'flag' | 'env' | 'profile';
 
 /** Connection after flags, environment and profile were merged. */
 export interface ResolvedConnection {
-  kind: 'server';
-  /** Server URL as given, for example `https://knime.example.test/knime`. */
+  /** `server` for KNIME Server REST API v4, `hub` for KNIME Business Hub. */
+  kind: 'server' | 'hub';
+  /** Server URL (`https://knime.example.test/knime`) or Hub API root (`https://api.hub.example.test`). */
   url: string;
   user: string | undefined;
   /** Never printed; see {@link describeConnection}. */
@@ -41,7 +44,11 @@ export function addConnectionOptions(command: Command): Command {
       '--server <url>',
       'KNIME Server URL, such as https://knime.example.test/knime (env KNIME_SERVER_URL)',
     )
-    .option('--user <name>', 'user name (env KNIME_USER)')
+    .option(
+      '--hub <url>',
+      'KNIME Business Hub API root, such as https://api.hub.example.test (env KNIME_HUB_URL)',
+    )
+    .option('--user <name>', 'user name; on a Hub the application password id (env KNIME_USER)')
     .option('--profile <name>', 'named profile from the configuration file (env KNIME_PROFILE)')
     .option('--password-stdin', 'read the password from standard input (one line)')
     .option('--password-file <path>', 'read the password from the first line of a file')
@@ -90,13 +97,14 @@ export async function resolveConnection(
     }
   }
 
-  const url = pick(options.server, nonEmpty(env.KNIME_SERVER_URL), profile.server);
-  if (url === undefined) {
+  const target = pickTarget(options, env, profile);
+  if (target === undefined) {
     throw usageError(
       'no KNIME Server URL given',
-      'pass --server URL, set KNIME_SERVER_URL, or create a profile with `knimectl config set NAME --server URL`',
+      'pass --server URL (or --hub URL), set KNIME_SERVER_URL, or create a profile with `knimectl config set NAME --server URL`',
     );
   }
+  const url = target;
   checkUrl(url.value, url.source);
 
   const user = pick(options.user, nonEmpty(env.KNIME_USER), profile.user);
@@ -107,7 +115,7 @@ export async function resolveConnection(
   if (password) sources.password = password.source;
 
   return {
-    kind: 'server',
+    kind: target.kind,
     url: url.value,
     user: user?.value,
     password: password?.value,
@@ -119,7 +127,7 @@ export async function resolveConnection(
 
 /** Describes a connection in one line without its password, for `--debug`. */
 export function describeConnection(connection: ResolvedConnection): string {
-  const parts = [`server ${connection.url} (from ${connection.sources.url})`];
+  const parts = [`${connection.kind} ${connection.url} (from ${connection.sources.url})`];
   if (connection.user !== undefined) parts.push(`user ${connection.user} (from ${connection.sources.user})`);
   parts.push(
     connection.password === undefined
@@ -128,6 +136,35 @@ export function describeConnection(connection: ResolvedConnection): string {
   );
   if (connection.profile !== undefined) parts.push(`profile ${connection.profile}`);
   return parts.join(', ');
+}
+
+/**
+ * Picks the server or Hub URL from the first level that names one: flags, then environment, then
+ * profile. One level naming both is ambiguous and rejected.
+ */
+function pickTarget(
+  options: ConnectionOptions,
+  env: NodeJS.ProcessEnv,
+  profile: Profile,
+): { value: string; source: SettingSource; kind: 'server' | 'hub' } | undefined {
+  const levels: Array<[SettingSource, string | undefined, string | undefined, string]> = [
+    ['flag', options.server, options.hub, '--server and --hub'],
+    [
+      'env',
+      nonEmpty(env.KNIME_SERVER_URL),
+      nonEmpty(env.KNIME_HUB_URL),
+      'KNIME_SERVER_URL and KNIME_HUB_URL',
+    ],
+    ['profile', profile.server, profile.hub, 'the profile keys server and hub'],
+  ];
+  for (const [source, server, hub, names] of levels) {
+    if (server !== undefined && hub !== undefined) {
+      throw usageError(`${names} are both set`, 'give either a KNIME Server URL or a Hub API root');
+    }
+    if (server !== undefined) return { value: server, source, kind: 'server' };
+    if (hub !== undefined) return { value: hub, source, kind: 'hub' };
+  }
+  return undefined;
 }
 
 function pick(

@@ -72,7 +72,7 @@ async function createConnection(name: string, output: Output): Promise<unknown> 
   }
   throw new CliExitError(
     ExitCode.usage,
-    `profile "${name}" in ${path} has no server, alteryx or oozie URL`,
+    `profile "${name}" in ${path} has no server, hub, alteryx or oozie URL`,
     `set one with \`knimectl config set ${name} --server URL\``,
   );
 }

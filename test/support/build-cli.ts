@@ -1,6 +1,8 @@
 /**
  * Vitest global setup: builds `dist/` with `tsc -p tsconfig.build.json` when a file under `src/` is
- * newer than `dist/cli/bin.js`, so that CLI tests spawn the current code.
+ * newer than the sources of the last build, so that CLI tests spawn the current code. The stamp
+ * file `dist/.src-mtime` records the newest source time seen before that build started, so a file
+ * saved while tsc runs triggers the next build.
  *
  * tsc writes into a fresh folder that then replaces `dist/` by two renames. Writing in place would
  * let a CLI process started by a concurrent test run import a half-written module. A lock folder
@@ -8,13 +10,23 @@
  * elsewhere in the tree, so those do not fail the setup; a missing `cli/bin.js` afterwards does.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const distDir = join(repoDir, 'dist');
 const binPath = join(distDir, 'cli', 'bin.js');
+const stampPath = join(distDir, '.src-mtime');
 const lockDir = join(repoDir, '.knimectl-build.lock');
 const lockWaitMs = 120_000;
 
@@ -29,7 +41,8 @@ function newestMtimeMs(folder: string): number {
 }
 
 function isFresh(): boolean {
-  return existsSync(binPath) && statSync(binPath).mtimeMs >= newestMtimeMs(join(repoDir, 'src'));
+  if (!existsSync(binPath) || !existsSync(stampPath)) return false;
+  return Number(readFileSync(stampPath, 'utf8')) >= newestMtimeMs(join(repoDir, 'src'));
 }
 
 function sleepSync(ms: number): void {
@@ -55,6 +68,7 @@ function acquireLock(): boolean {
 }
 
 function build(): void {
+  const sourcesMtimeMs = newestMtimeMs(join(repoDir, 'src'));
   const fresh = join(repoDir, `dist.build-${process.pid}`);
   const old = join(repoDir, `dist.old-${process.pid}`);
   rmSync(fresh, { recursive: true, force: true });
@@ -78,6 +92,7 @@ function build(): void {
     throw new Error('building the CLI did not produce cli/bin.js; run `npm run build` to see why');
   }
 
+  writeFileSync(join(fresh, '.src-mtime'), String(sourcesMtimeMs));
   if (existsSync(distDir)) renameSync(distDir, old);
   renameSync(fresh, distDir);
   rmSync(old, { recursive: true, force: true });

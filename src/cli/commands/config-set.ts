@@ -24,7 +24,7 @@ export default async function configSet({ args, options, output }: CommandContex
   const existed = config.profiles[name] !== undefined;
   const profile: Profile = { ...(config.profiles[name] ?? {}) };
 
-  for (const key of ['server', 'alteryx', 'oozie'] as const) {
+  for (const key of ['server', 'hub', 'alteryx', 'oozie'] as const) {
     const value = options[key];
     if (typeof value !== 'string') continue;
     try {

@@ -8,6 +8,7 @@ import { resultFormat } from '../print.js';
 export function connectionOptions(options: Record<string, unknown>): ConnectionOptions {
   const picked: ConnectionOptions = {};
   if (typeof options.server === 'string') picked.server = options.server;
+  if (typeof options.hub === 'string') picked.hub = options.hub;
   if (typeof options.user === 'string') picked.user = options.user;
   if (typeof options.profile === 'string') picked.profile = options.profile;
   if (options.passwordStdin === true) picked.passwordStdin = true;

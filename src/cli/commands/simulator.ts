@@ -25,14 +25,28 @@ export default async function simulator({ options, output }: CommandContext): Pr
   for (const user of users) output.addSecret(user.password);
   const faults = typeof options.faults === 'string' ? await readFaults(options.faults, seed) : undefined;
 
-  if (options.alteryx === true && options.oozie === true) {
-    throw usageError('--alteryx and --oozie cannot be combined', 'start one simulator per process');
+  const kinds = ['hub', 'alteryx', 'oozie'].filter((kind) => options[kind] === true);
+  if (kinds.length > 1) {
+    throw usageError(`--${kinds.join(' and --')} cannot be combined`, 'start one simulator per process');
   }
 
   const stdout = { write: (text: string) => output.out(text) };
   let running: { close(): Promise<void> };
   try {
-    if (options.alteryx === true) {
+    if (options.hub === true) {
+      const { serveHubSimulatorFromCli } = await import('../../simulator/hub/index.js');
+      running = await serveHubSimulatorFromCli(
+        {
+          port,
+          timeScale,
+          credentials: users,
+          ...(seed !== undefined ? { seed } : {}),
+          ...(typeof options.workspace === 'string' ? { workspace: options.workspace } : {}),
+          ...(faults ? { faults } : {}),
+        },
+        stdout,
+      );
+    } else if (options.alteryx === true) {
       const { serveAlteryxSimulatorFromCli } = await import('../../simulator/alteryx/index.js');
       running = await serveAlteryxSimulatorFromCli(
         {

@@ -245,6 +245,10 @@ ${connectionNote}`,
           '--seed <number>',
           'seed of job ids and fault draws (default: random job ids; a seed in the --faults file wins)',
         )
+        .option(
+          '--hub',
+          'serve the KNIME Business Hub simulator instead (--user takes application password id:secret)',
+        )
         .option('--alteryx', 'serve the Alteryx Server API V3 simulator instead')
         .option('--oozie', 'serve the Oozie Web Services API simulator instead')
         .option('--config <file>', 'with --alteryx: workflows file; with --oozie: simulator options file');
@@ -278,6 +282,7 @@ Prints the REST root URL (for --server) as its first stdout line, then serves un
         configure: (command) =>
           command
             .option('--server <url>', 'KNIME Server URL')
+            .option('--hub <url>', 'KNIME Business Hub API root (user = application password id)')
             .option('--alteryx <url>', 'Alteryx Server Web API address (for pipeline steps; user = API key)')
             .option('--oozie <url>', 'Oozie base URL (for pipeline steps; user = user.name)')
             .option('--user <name>', 'user name')
@@ -286,7 +291,7 @@ Prints the REST root URL (for --server) as its first stdout line, then serves un
             .option('--ca-file <path>', 'PEM file with extra CA certificates')
             .option(
               '--unset <key>',
-              'remove a key from the profile: server, alteryx, oozie, user, password or ca-file (repeatable)',
+              'remove a key from the profile: server, hub, alteryx, oozie, user, password or ca-file (repeatable)',
               collect,
             )
             .option('--default', 'make this the default profile'),

@@ -23,7 +23,7 @@ import { registerAccountRoutes } from './routes-accounts.js';
 import { registerDeploymentRoutes } from './routes-deployments.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { SpaceDirectory } from './spaces.js';
-import { STORAGE_PREFIX, StorageUrls } from './storage.js';
+import { resourceResponse, STORAGE_PREFIX, StorageUrls } from './storage.js';
 
 export interface HubAppParts {
   readonly engine: JobEngine;
@@ -79,14 +79,7 @@ export function createHubApp(input: HubAppParts): HubApp {
   app.get(`${STORAGE_PREFIX}:token/:name`, (c) => {
     const content = parts.storage.get(c.req.param('token'));
     if (!content) throw new HubError(404, 'The storage URL is unknown or has expired.');
-    return new Response(content.stream(), {
-      status: 200,
-      headers: {
-        'content-type': content.contentType,
-        'content-length': String(content.size),
-        'x-request-id': requestIdOf(c),
-      },
-    });
+    return resourceResponse(content, requestIdOf(c));
   });
 
   app.get('/knime/rest', (c) => {

@@ -19,6 +19,7 @@ import { workflowOpenApi } from './openapi.js';
 import { OUTPUT_RESOURCE_TIMEOUT_MS } from './options.js';
 import { type ListSpec, pageOf } from './paging.js';
 import { type HubParts, mayAct } from './parts.js';
+import { resourceResponse } from './storage.js';
 
 const JOB_STATES = [
   'UNDEFINED',
@@ -254,14 +255,7 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
       const location = apiUrl(c, parts.storage.put(content, name));
       return new Response(null, { status: 307, headers: { location, 'x-request-id': requestIdOf(c) } });
     }
-    return new Response(content.stream(), {
-      status: 200,
-      headers: {
-        'content-type': content.contentType,
-        'content-length': String(content.size),
-        'x-request-id': requestIdOf(c),
-      },
-    });
+    return resourceResponse(content, requestIdOf(c));
   });
 
   const adHocExecution = async (

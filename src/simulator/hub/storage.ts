@@ -43,3 +43,15 @@ export class StorageUrls {
     for (const [token, object] of this.#objects) if (object.expiresAt <= now) this.#objects.delete(token);
   }
 }
+
+/** Builds the 200 response that carries the bytes of an output resource. */
+export function resourceResponse(content: ResourceContent, requestId: string): Response {
+  return new Response(content.stream(), {
+    status: 200,
+    headers: {
+      'content-type': content.contentType,
+      'content-length': String(content.size),
+      'x-request-id': requestId,
+    },
+  });
+}

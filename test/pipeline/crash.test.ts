@@ -131,6 +131,14 @@ function runDriver(
   });
 }
 
+/** Step that a resumed run must re-attach to after a kill at `crashAt`, if the kill point implies one. */
+function attachedStepFor(crashAt: string | undefined): string | undefined {
+  if (crashAt?.startsWith('step-started:')) return crashAt.slice('step-started:'.length);
+  if (crashAt === 'after-start-request:/Crash/Extract') return 'extract';
+  if (crashAt === 'after-start-request:/Crash/Transform') return 'transform';
+  return undefined;
+}
+
 function readOutcome(ledgerPath: string, runId: string): string | null {
   const ledger = Ledger.open(ledgerPath);
   try {
@@ -172,6 +180,15 @@ describe('crash and resume', () => {
           );
           outcome = resumed.lines.find((line) => line.type === 'result')?.outcome;
           events = resumed.lines;
+
+          // A kill after a recorded job id or pid, or after a created job, must lead to a re-attach.
+          const killedStep = attachedStepFor(crashAt);
+          if (killedStep !== undefined) {
+            const attached = resumed.lines
+              .filter((line) => line.type === 'step-attached')
+              .map((line) => line.step);
+            expect(attached).toContain(killedStep);
+          }
         }
         expect(outcome, JSON.stringify(events, null, 1)).toBe('succeeded');
 

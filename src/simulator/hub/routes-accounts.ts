@@ -194,12 +194,23 @@ function registerRepositoryRoutes(app: Hono<HubEnv>, parts: HubParts): void {
         : {}),
     };
   };
+  // The path after `/repository` is `/*<id>[/versions]` or a Hub path, each segment encoded once.
   const resolve = (c: HubContext): { item: HubItem; suffix: string } => {
     const raw = new URL(c.req.url).pathname.replace(/^\/(?:knime\/rest\/v4\/)?repository/, '');
-    const decoded = decodeURIComponent(raw);
-    const [uri = '', suffix = ''] = decoded.startsWith('/*')
-      ? [decoded.slice(1).split('/')[0], decoded.slice(1).split('/').slice(1).join('/')]
-      : [decoded, ''];
+    const segments = raw
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => {
+        try {
+          return decodeURIComponent(segment);
+        } catch {
+          throw new HubError(404, `Item '${raw}' does not exist.`, [
+            `'${segment}' is not valid percent-encoding.`,
+          ]);
+        }
+      });
+    const [first = '', ...rest] = segments;
+    const [uri, suffix] = first.startsWith('*') ? [first, rest.join('/')] : [`/${segments.join('/')}`, ''];
     const item = parts.spaces.find(uri);
     if (!item) throw new HubError(404, `Item '${uri}' does not exist.`);
     requireScope(parts, c, item.owner.id, `item '${uri}'`);

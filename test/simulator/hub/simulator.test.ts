@@ -78,6 +78,9 @@ describe('hub simulator entry points', () => {
     expect(versions.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(versions.versions[1]?.title).toBe('First');
 
+    const malformed = await h.call('GET', '/repository/Users/%E0%A4%A');
+    expect(malformed.status).toBe(404);
+
     const missing = await h.call('GET', '/repository/*k9uLSSInH1xt2UHo');
     expect(await missing.json()).toEqual({
       title: "Item '*k9uLSSInH1xt2UHo' does not exist.",

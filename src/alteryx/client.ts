@@ -53,6 +53,10 @@ export interface PreparedJob {
   body: Record<string, unknown>;
 }
 
+// NOTE: the list of questionType strings is undocumented. A legacy Gallery client warned that tree,
+// map and file-browse questions cannot be answered through the API; these names are matched loosely.
+const UNANSWERABLE_QUESTION_TYPE = /tree|map|file\s*browse/i;
+
 /** Matches the 24-character hex ids of Alteryx objects. */
 const HEX_ID = /^[0-9a-f]{24}$/i;
 
@@ -213,6 +217,15 @@ export class AlteryxClient {
     }
 
     const questions = await this.getQuestions(workflow.id, { signal });
+    for (const question of questions) {
+      if (UNANSWERABLE_QUESTION_TYPE.test(question.questionType)) {
+        this.logger.warn('alteryx question type may not be answerable through the API', {
+          workflowId: workflow.id,
+          question: question.name,
+          questionType: question.questionType,
+        });
+      }
+    }
     const values = buildQuestionValues(
       `${workflow.id} (${workflow.name})`,
       questions,

@@ -10,6 +10,7 @@ import {
   NotFoundError,
   TimeoutError,
 } from '../../src/alteryx/index.js';
+import { defineAlteryxWorkflows } from '../../src/simulator/alteryx/index.js';
 import { CLEANUP, INVENTORY, LEDGER, SALES, salesAnswers, setup } from './support.js';
 
 describe('alteryx client: job flows', () => {
@@ -210,6 +211,24 @@ describe('alteryx client: question checks', () => {
     expect(error).toBeInstanceOf(AlteryxInvalidInputError);
     expect(error.status).toBe(400);
     expect(error.modelState.workflowId?.[0]).toContain('Only app workflows');
+  });
+
+  it('warns about question types the API may not answer', async () => {
+    const { client, logger } = setup({
+      workflows: defineAlteryxWorkflows([
+        {
+          id: '0123456789abcdef01234567',
+          name: 'Store Map',
+          questions: [
+            { name: 'Area', questionType: 'QuestionMap', value: 'POLYGON EMPTY' },
+            { name: 'Label', questionType: 'QuestionTextBox', value: 'x' },
+          ],
+        },
+      ]),
+    });
+    await client.queueJob('0123456789abcdef01234567');
+    const warnings = logger.records.filter((record) => record.message.includes('may not be answerable'));
+    expect(warnings.map((record) => record.fields?.question)).toEqual(['Area']);
   });
 
   it('finds a workflow by exact name', async () => {

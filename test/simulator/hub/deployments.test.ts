@@ -285,4 +285,17 @@ describe('hub simulator deployments', () => {
     expect((await h.call('GET', `/deployments/${deployment.id}`, { auth: BOB })).status).toBe(403);
     expect((await h.call('GET', `/deployments/${teamId(h)}`, { auth: BOB })).status).toBe(403);
   });
+
+  it('accepts percent-encoded ids and scopes', async () => {
+    const h = await harness();
+    const deployment = await deploy(h, '/deployments/rest');
+    const byId = await h.call('GET', `/deployments/${encodeURIComponent(deployment.id)}`);
+    expect(byId.status).toBe(200);
+    const byScope = await h.call('GET', `/deployments/${encodeURIComponent(teamId(h))}/rest`);
+    expect(
+      ((await byScope.json()) as { deployments: DeploymentBody[] }).deployments.map((d) => d.id),
+    ).toEqual([deployment.id]);
+    const jobs = await h.call('POST', `/deployments/${encodeURIComponent(deployment.id)}/jobs`);
+    expect(jobs.status).toBe(201);
+  });
 });

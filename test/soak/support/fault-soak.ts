@@ -5,7 +5,7 @@
  */
 import { isKnimeError } from '../../../src/errors/index.js';
 import { createClient } from '../../../src/job/client.js';
-import type { FaultConfig } from '../../../src/simulator/common/faults.js';
+import type { FaultConfig, FaultKind } from '../../../src/simulator/common/faults.js';
 import { createServerSimulator, ManualClock } from '../../../src/simulator/index.js';
 import { workspaceWithOpenApi } from '../../library/simulator.js';
 import { SteppingClock } from '../../library/support.js';
@@ -50,7 +50,7 @@ export interface RunRecord {
 export interface FaultSoakReport {
   runs: RunRecord[];
   /** Injected faults by kind. */
-  faults: Record<string, number>;
+  faults: Record<FaultKind, number>;
   jobsCreated: number;
   executionsStarted: number;
   executionsFinished: number;

@@ -1,0 +1,53 @@
+/**
+ * A KNIME Server simulator in its own process on 127.0.0.1, for benchmarks that must not share an
+ * event loop or CPU accounting with the client. It counts every request at the server and serves
+ * two control routes that are not counted: `GET /__bench/stats` (request counts and the engine's
+ * counters) and `POST /__bench/reset` (zeroes the request counts).
+ *
+ * Usage: node --import tsx bench/lib/sim-process.ts WORKSPACE_DIR
+ * Prints one JSON line `{"url": "...", "pid": N}` on stdout once it listens, and exits on SIGTERM.
+ */
+import { serveOnLoopback } from '../../src/simulator/common/transport.js';
+import { createServerSimulator } from '../../src/simulator/index.js';
+import { RequestCounter } from './counting.js';
+
+const workspace = process.argv[2];
+if (!workspace) {
+  process.stderr.write('usage: sim-process.ts WORKSPACE_DIR\n');
+  process.exit(2);
+}
+
+const simulator = await createServerSimulator({ workspace });
+const counter = new RequestCounter();
+const server = await serveOnLoopback({
+  fetch(request: Request, env?: unknown) {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/__bench/stats') {
+      const stats = simulator.stats.toJSON();
+      const executions = Object.values(stats.executionsByJob);
+      return Response.json({
+        requests: counter.snapshot(),
+        jobsCreated: stats.jobsCreated,
+        executionsStarted: stats.executionsStarted,
+        executionsFinished: stats.executionsFinished,
+        discards: stats.discards,
+        maxConcurrentExecutions: stats.maxConcurrentExecutions,
+        jobsExecutedMoreThanOnce: executions.filter((count) => count > 1).length,
+        jobsLeft: simulator.engine.listJobs({}).length,
+        cpuMicros: process.cpuUsage(),
+      });
+    }
+    if (pathname === '/__bench/reset') {
+      counter.reset();
+      return Response.json({ ok: true });
+    }
+    counter.record(request.method, request.url);
+    return simulator.app.fetch(request, env);
+  },
+});
+
+const url = `${server.origin}${new URL(simulator.baseUrl).pathname}`;
+process.stdout.write(`${JSON.stringify({ url, origin: server.origin, pid: process.pid })}\n`);
+process.on('SIGTERM', () => {
+  void server.close().finally(() => process.exit(0));
+});

@@ -11,7 +11,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   const { main } = await import('./main.js');
   const code = await main(args);
-  // Open keep-alive sockets or timers must not hold a scheduler's step after the result is known.
-  // Writes to pipes and files are synchronous on Linux and macOS, so nothing printed is lost.
-  process.exit(code);
+  process.exitCode = code;
+  // The process ends once stdout and stderr are flushed. An open keep-alive socket or timer must
+  // not hold a scheduler's step after the result is known, so a timer that does not itself keep the
+  // process alive ends it after a short grace period.
+  setTimeout(() => process.exit(code), 2000).unref();
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/pipeline/clock.js';
 import { RemoteWorkLostError } from '../../src/pipeline/errors.js';
-import { runPipeline } from '../../src/pipeline/runner.js';
+import { resumeRun, runPipeline } from '../../src/pipeline/runner.js';
 import { knimeStep } from '../../src/pipeline/steps/knime.js';
 import type { StepContext } from '../../src/pipeline/steps/types.js';
 import { type SimulatedServer, simulatedServer } from '../library/simulator.js';
@@ -210,5 +210,35 @@ describe('knime reconcile', () => {
     await expect(
       knimeStep.attach({ id: '00000000-0000-4000-8000-000000000000' }, config, context()),
     ).rejects.toThrow('no longer exists on the server');
+  });
+});
+
+describe('knime abort', () => {
+  it('cancels the job on abort and runs a new one on resume', async () => {
+    const controller = new AbortController();
+    const file = work.writePipeline(`
+steps:
+  long:
+    kind: knime
+    with: { connection: sim, workflow: /Examples/Long }
+`);
+    const options = { ledgerPath: work.ledgerPath, connections: { sim: server.client }, pollIntervalMs: 20 };
+    const aborted = await runPipeline(file, {
+      ...options,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'step-started') controller.abort(new Error('SIGTERM'));
+      },
+    });
+
+    expect(aborted.outcome).toBe('cancelled');
+    expect(aborted.error).toBe('run cancelled: SIGTERM');
+    expect(aborted.steps[0]!.state).toBe('cancelled');
+    expect(server.simulator.stats.cancels).toBe(1);
+
+    const resumed = await resumeRun(aborted.runId, options);
+    expect(resumed.outcome).toBe('succeeded');
+    expect(server.simulator.stats.jobsCreated).toBe(2);
+    expect(server.simulator.stats.executionsFinished).toBe(1);
   });
 });

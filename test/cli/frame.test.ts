@@ -99,6 +99,18 @@ describe('knimectl frame', () => {
     expect(result.stderr).toContain('ENOENT');
   });
 
+  it('hides stack traces without --debug', async () => {
+    const server = 'http://127.0.0.1:1/knime';
+    const plain = await runCli(['ls', '--server', server, '--retries', '0']);
+    expect(plain.code).toBe(7);
+    expect(plain.stderr).not.toMatch(/^\s+at /m);
+    expect(plain.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+
+    const traced = await runCli(['ls', '--server', server, '--retries', '0', '--debug']);
+    expect(traced.code).toBe(7);
+    expect(traced.stderr).toMatch(/^\s+at /m);
+  });
+
   it('prints bash completion', async () => {
     const result = await runCli(['completion', 'bash']);
     expect(result.code).toBe(0);

@@ -19,6 +19,7 @@ import {
 import { HubJobs } from './jobs.js';
 import { DEFAULT_HUB_APP_OPTIONS, type HubAppOptions } from './options.js';
 import type { HubParts } from './parts.js';
+import { registerRawExecutionRoutes } from './raw-execution.js';
 import { registerAccountRoutes } from './routes-accounts.js';
 import { registerDeploymentRoutes } from './routes-deployments.js';
 import { registerJobRoutes } from './routes-jobs.js';
@@ -112,6 +113,7 @@ export function createHubApp(input: HubAppParts): HubApp {
   registerAccountRoutes(app, parts);
   registerDeploymentRoutes(app, parts);
   registerJobRoutes(app, parts);
+  registerRawExecutionRoutes(app, parts);
   return { app, parts };
 }
 

@@ -86,6 +86,8 @@ export interface OneShotInput extends Omit<NewJobInput, 'asyncLoading'> {
   readonly reset: boolean;
   /** Keep the job after the response (deployments only). */
   readonly keepJob: boolean;
+  /** Builds the response from the finished job, before the job is discarded. @default the job JSON */
+  readonly render?: (view: JobView) => Response;
 }
 
 /**
@@ -96,13 +98,17 @@ export interface OneShotInput extends Omit<NewJobInput, 'asyncLoading'> {
 export async function runOneShot(c: HubContext, parts: HubParts, input: OneShotInput): Promise<Response> {
   const clock = parts.engine.clock;
   const deadlineMs = clock.now() + input.timeoutMs;
+  const render = input.render ?? ((view: JobView) => executionResponse(c, parts, view));
   const created = await newJob(c, parts, { ...input, asyncLoading: false });
   const job = created.job;
 
   if (created.states.jobState !== 'LOADED' || created.states.workflowState === 'NOT_EXECUTABLE') {
     // Load error or not executable: return the job as it is.
-    if (!input.keepJob) parts.jobs.discard(job);
-    return executionResponse(c, parts, created);
+    try {
+      return render(created);
+    } finally {
+      if (!input.keepJob) parts.jobs.discard(job);
+    }
   }
 
   let finished: JobView;
@@ -125,7 +131,9 @@ export async function runOneShot(c: HubContext, parts: HubParts, input: OneShotI
     throw error;
   }
 
-  const response = executionResponse(c, parts, finished);
-  if (!input.keepJob && parts.jobs.get(job.id)) parts.jobs.discard(job);
-  return response;
+  try {
+    return render(finished);
+  } finally {
+    if (!input.keepJob && parts.jobs.get(job.id)) parts.jobs.discard(job);
+  }
 }

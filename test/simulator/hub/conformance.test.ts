@@ -186,6 +186,18 @@ const SCENARIOS: Record<string, Scenario> = {
     ),
     await h.call('GET', '/execution?workflowUri=*unknown'),
   ],
+  'POST /raw-execution': async (h) => [
+    await h.call('POST', `/raw-execution?workflowUri=${workflowUri('/Services/Raw')}`, {
+      body: '{"raw":true}',
+      headers: { 'content-type': 'application/json' },
+    }),
+    await h.call('POST', `/raw-execution?workflowUri=${workflowUri('/Services/Failing')}`, { body: 'x' }),
+    await h.call('POST', '/raw-execution?workflowUri=*unknown', { body: 'x' }),
+  ],
+  'GET /raw-execution': async (h) => [
+    await h.call('GET', `/raw-execution?workflowUri=${workflowUri('/Services/Greeter')}`),
+    await h.call('GET', `/raw-execution?workflowUri=${workflowUri('/Services/Broken')}`),
+  ],
   'GET /execution-contexts': async (h) => [
     await h.call('GET', '/execution-contexts'),
     await h.call('GET', '/execution-contexts?pagelen=1'),
@@ -327,6 +339,28 @@ const SCENARIOS: Record<string, Scenario> = {
       ),
       await h.call('GET', `/deployments/${id}/execution?timeout=abc`),
     ];
+  },
+  'POST /deployments/{id}/raw-execution': async (h) => {
+    const response = await h.json(
+      'POST',
+      `/deployments/rest?workflowUri=${workflowUri('/Services/Raw')}&itemVersion=current-state`,
+      {
+        name: 'Raw service',
+      },
+    );
+    const id = ((await response.json()) as { id: string }).id;
+    return [
+      await h.call('POST', `/deployments/${id}/raw-execution?keepJob=false&reset=true&timeout=50000`, {
+        body: '[1,2]',
+      }),
+      await h.call('POST', '/deployments/rest:00000000-0000-4000-8000-000000000000/raw-execution', {
+        body: '',
+      }),
+    ];
+  },
+  'GET /deployments/{id}/raw-execution': async (h) => {
+    const id = await newDeployment(h, 'rest');
+    return [await h.call('GET', `/deployments/${id}/raw-execution`)];
   },
   'GET /deployments/{id}/open-api': async (h) => {
     const rest = await newDeployment(h, 'rest');

@@ -4,6 +4,7 @@ import {
   type HubSimulator,
   type HubSimulatorOptions,
 } from '../../../src/simulator/hub/index.js';
+import type { Workspace } from '../../../src/simulator/workspace/model.js';
 import { buildWorkspace, type WorkflowSpec } from '../engine/workspace-builder.js';
 
 export { until } from '../server/harness.js';
@@ -62,6 +63,11 @@ export const WORKFLOWS: Record<string, WorkflowSpec | 'data' | 'group'> = {
     outputResources: [{ shortName: 'copy', nodeIdPath: '2' }],
     simulation: { outputResources: { copy: { fromInput: 'input-file' } } },
   },
+  '/Services/Raw': {
+    inputResources: [{ shortName: 'body', nodeIdPath: '1', contentType: 'application/json' }],
+    outputResources: [{ shortName: 'response', nodeIdPath: '2', contentType: 'application/json' }],
+    simulation: { outputResources: { response: { contentType: 'application/json', fromInput: 'body' } } },
+  },
   '/Services/Q1 Sales & Costs #2': {},
   '/Services/50% + more: ä ': {},
   '/Services/notes.txt': 'data',
@@ -80,8 +86,10 @@ export interface Harness {
 
 export async function harness(options: Partial<HubSimulatorOptions> = {}): Promise<Harness> {
   const clock = new ManualClock();
+  const workspace = buildWorkspace(WORKFLOWS);
+  markRawHttp(workspace, '/Services/Raw');
   const sim = await createHubSimulator({
-    workspace: buildWorkspace(WORKFLOWS),
+    workspace,
     clock,
     seed: 7,
     users: [
@@ -167,4 +175,13 @@ export async function settle<T>(h: Harness, request: Promise<T>, stepMs = 1000):
     if (!done) h.clock.advance(stepMs);
   }
   return request;
+}
+
+/** Marks the file input and output of a test workflow as Container Input/Output (Raw HTTP) nodes. */
+function markRawHttp(workspace: Workspace, path: string): void {
+  const workflow = workspace.find(path)?.workflow;
+  if (!workflow) throw new Error(`test workflow ${path} is missing`);
+  for (const resource of [...workflow.inputResources, ...workflow.outputResources]) {
+    Object.assign(resource, { kind: 'raw-http' });
+  }
 }

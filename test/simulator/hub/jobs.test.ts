@@ -566,4 +566,37 @@ describe('hub simulator jobs', () => {
     expect(body.nodeMessages[0]?.message).toBe('Node is missing');
     expect(h.sim.parts.jobs.all()).toEqual([]);
   });
+
+  it('passes raw bodies through raw execution', async () => {
+    const h = await harness();
+    const response = await settle(
+      h,
+      h.call('POST', `/raw-execution?workflowUri=${workflowUri('/Services/Raw')}`, {
+        body: '{"ping":1}',
+        headers: { 'content-type': 'application/json' },
+      }),
+      100,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.text()).toBe('{"ping":1}');
+    const jobId = response.headers.get('knime-job-id') ?? '';
+    expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await h.call('GET', `/jobs/${jobId}`)).status).toBe(404);
+  });
+
+  it('answers a failed raw execution with 500', async () => {
+    const h = await harness();
+    const response = await settle(
+      h,
+      h.call('POST', `/raw-execution?workflowUri=${workflowUri('/Services/Failing')}`, { body: 'x' }),
+      100,
+    );
+    expect(response.status).toBe(500);
+    expect(response.headers.get('knime-job-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const body = (await response.json()) as { title: string; details: string[] };
+    expect(body.title).toBe('The job ended in state EXECUTION_FAILED.');
+    expect(body.details).toEqual(['Python Script 12:3: Execute failed: division by zero']);
+    expect(h.sim.parts.jobs.all()).toEqual([]);
+  });
 });

@@ -48,7 +48,7 @@ export function registerRawExecutionRoutes(app: Hono<HubEnv>, parts: HubParts): 
   app.get('/deployments/:id/raw-execution', deployment);
 }
 
-/** The request body as the file of the workflow's raw HTTP input; no input for a bodiless request. */
+/** Turns the request body into the file of the workflow's raw HTTP input; a bodiless request gives no input. */
 async function rawRequest(c: HubContext, workflow: WorkflowModel): Promise<ExecutionRequest> {
   const input = workflow.inputResources.find((resource) => resource.kind === 'raw-http');
   const bytes = c.req.method === 'GET' ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer());
@@ -65,8 +65,8 @@ async function rawRequest(c: HubContext, workflow: WorkflowModel): Promise<Execu
 }
 
 /**
- * The raw output of a finished job. A job that did not finish successfully gives 500 (422 when it
- * cannot execute), carrying `KNIME-Job-Id` like the successful response.
+ * Builds the raw response of a finished job. A job that did not finish successfully raises 500
+ * (422 when it cannot execute), with `KNIME-Job-Id` like the successful response.
  */
 function rawResponse(c: HubContext, parts: HubParts, view: JobView): Response {
   const jobHeader = { 'knime-job-id': view.job.id };

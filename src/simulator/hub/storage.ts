@@ -11,8 +11,8 @@ interface StoredObject {
 }
 
 /**
- * Pre-signed URLs of the simulated object store: the Hub answers an output-resource download with
- * a 307 to one of them. Each URL carries a random token and expires after a lifetime of simulated time.
+ * Pre-signed URLs of the simulated object store. With `outputResourceDelivery: 'redirect'`, an
+ * output-resource download returns a 307 to one of them. Each URL carries a random token and expires after a lifetime of simulated time.
  */
 export class StorageUrls {
   readonly #objects = new Map<string, StoredObject>();
@@ -32,7 +32,7 @@ export class StorageUrls {
     return `${STORAGE_PREFIX}${token}/${encodeURIComponent(fileName)}`;
   }
 
-  /** The object behind a token, or undefined when it is unknown or expired. */
+  /** Looks up the object behind a token; undefined when it is unknown or expired. */
   get(token: string): ResourceContent | undefined {
     this.#expire();
     return this.#objects.get(token)?.content;

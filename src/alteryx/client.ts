@@ -430,12 +430,13 @@ export class AlteryxClient {
     }
 
     try {
-      await this.#http.send({
+      const { response } = await this.#http.send({
         method: 'DELETE',
         path: `v3/jobs/${encodeURIComponent(jobId)}`,
         idempotent: false,
         signal: options.signal,
       });
+      await response.body?.cancel();
       this.logger.info('alteryx job cancel request accepted', { jobId });
     } catch (error) {
       if (!(error instanceof KnimeError) || error.status === undefined) throw error;

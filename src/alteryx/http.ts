@@ -139,22 +139,29 @@ export class AlteryxHttp {
     this.#tokens = tokens;
   }
 
-  /** Sends the request and returns the parsed JSON body of a 2xx response. */
+  /**
+   * Sends the request and returns the parsed JSON body of a 2xx response. The body is read within
+   * the attempt, so the per-request timeout covers it and a cut body of an idempotent request is
+   * retried.
+   */
   async json(request: AlteryxRequest): Promise<unknown> {
-    const { response, info, done } = await this.send(request);
-    try {
-      const bytes = await this.#readBody(response, info, request.signal);
-      return parseJsonBody(bytes, info, response.status);
-    } finally {
-      done();
-    }
+    const { response, info, bytes } = await this.#send(request, true);
+    return parseJsonBody(bytes ?? new Uint8Array(), info, response.status);
   }
 
   /**
-   * Sends the request and returns the 2xx response with its body unread. The per-attempt timeout
-   * stops once the headers arrived, so long downloads are not cut; call `done` when finished.
+   * Sends the request and returns the 2xx response with its body unread. The per-request timeout
+   * stops once the headers arrived, so long downloads are not cut.
    */
-  async send(request: AlteryxRequest): Promise<{ response: Response; info: RequestInfo; done: () => void }> {
+  async send(request: AlteryxRequest): Promise<{ response: Response; info: RequestInfo }> {
+    const { response, info } = await this.#send(request, false);
+    return { response, info };
+  }
+
+  async #send(
+    request: AlteryxRequest,
+    readBody: boolean,
+  ): Promise<{ response: Response; info: RequestInfo; bytes: Uint8Array | undefined }> {
     const url = joinUrl(this.#settings.baseUrl, request.path, request.query);
     const info: RequestInfo = { method: request.method, url };
     const { logger } = this.#settings;
@@ -164,14 +171,14 @@ export class AlteryxHttp {
 
     for (;;) {
       const token = request.auth === false ? undefined : await this.#token(request.signal);
-      const attempt = await this.#attempt(request, info, token);
+      const attempt = await this.#attempt(request, info, token, readBody);
 
       if (attempt.kind === 'response') {
-        const { response } = attempt;
-        if (response.ok) return { response, info, done: () => undefined };
+        const { response, bytes } = attempt;
+        if (response.ok) return { response, info, bytes };
 
         if (response.status === 401 && token !== undefined && !refreshedToken) {
-          await response.body?.cancel();
+          if (bytes === undefined) await response.body?.cancel();
           this.#tokens?.invalidate(token);
           refreshedToken = true;
           logger.info('alteryx token rejected; requesting a new one', { method: info.method, url });
@@ -181,7 +188,7 @@ export class AlteryxHttp {
         if (request.idempotent && isTransientStatus(response.status)) {
           const delay = this.#nextDelay(retries, sleptMs, response.headers.get('retry-after'));
           if (delay !== undefined) {
-            await response.body?.cancel();
+            if (bytes === undefined) await response.body?.cancel();
             retries++;
             sleptMs += delay;
             await this.#pauseBeforeRetry(info, request.signal, delay, {
@@ -192,7 +199,7 @@ export class AlteryxHttp {
           }
         }
 
-        throw await this.#errorFor(response, info, request);
+        throw await this.#errorFor(response, info, request, bytes);
       }
 
       const failure = attempt.error;
@@ -213,12 +220,19 @@ export class AlteryxHttp {
     return this.#tokens.get(signal);
   }
 
-  /** Sends one attempt. Network failures and timeouts come back as errors, never as throws. */
+  /**
+   * Sends one attempt and, with `readBody`, reads the whole body under the same timeout. Network
+   * failures and timeouts come back as errors, never as throws.
+   */
   async #attempt(
     request: AlteryxRequest,
     info: RequestInfo,
     token: string | undefined,
-  ): Promise<{ kind: 'response'; response: Response } | { kind: 'error'; error: KnimeError }> {
+    readBody: boolean,
+  ): Promise<
+    | { kind: 'response'; response: Response; bytes: Uint8Array | undefined }
+    | { kind: 'error'; error: KnimeError }
+  > {
     const { clock, requestTimeoutMs } = this.#settings;
     const controller = new AbortController();
     const timedOut = new Error('request timed out');
@@ -236,6 +250,7 @@ export class AlteryxHttp {
       body = request.form;
     }
 
+    let status: number | undefined;
     try {
       const response = await this.#settings.fetch(info.url, {
         method: request.method,
@@ -243,7 +258,9 @@ export class AlteryxHttp {
         body,
         signal,
       });
-      return { kind: 'response', response };
+      status = response.status;
+      const bytes = readBody ? new Uint8Array(await response.arrayBuffer()) : undefined;
+      return { kind: 'response', response, bytes };
     } catch (cause) {
       if (request.signal?.aborted) {
         return {
@@ -258,17 +275,23 @@ export class AlteryxHttp {
         return {
           kind: 'error',
           error: new TimeoutError(
-            `${info.method} ${info.url} timed out: no response within the request timeout of ${requestTimeoutMs} ms`,
-            { request: info, clock: 'request', limitMs: requestTimeoutMs, cause },
+            `${info.method} ${info.url} timed out: no complete response within the request timeout of ${requestTimeoutMs} ms`,
+            {
+              request: info,
+              clock: 'request',
+              limitMs: requestTimeoutMs,
+              cause,
+              ...(status ? { status } : {}),
+            },
           ),
         };
       }
       return {
         kind: 'error',
-        error: new NetworkError(`${info.method} ${info.url} failed: ${describeNetworkError(cause)}`, {
-          request: info,
-          cause,
-        }),
+        error: new NetworkError(
+          `${info.method} ${info.url} failed${status ? ` while reading the body of HTTP ${status}` : ''}: ${describeNetworkError(cause)}`,
+          { request: info, cause, ...(status ? { status } : {}) },
+        ),
       };
     } finally {
       stopTimer();
@@ -311,39 +334,21 @@ export class AlteryxHttp {
     }
   }
 
-  async #readBody(
+  /** Builds the error for a non-2xx response: the server's `message` when present, else the body start. */
+  async #errorFor(
     response: Response,
     info: RequestInfo,
-    signal: AbortSignal | undefined,
-  ): Promise<Uint8Array> {
-    try {
-      return new Uint8Array(await response.arrayBuffer());
-    } catch (cause) {
-      if (signal?.aborted) {
-        throw new CancelledError(`${info.method} ${info.url} was aborted by the caller`, {
-          request: info,
-          cause,
-        });
-      }
-      throw new NetworkError(
-        `${info.method} ${info.url} failed while reading the response body: ${describeNetworkError(cause)}`,
-        {
-          request: info,
-          status: response.status,
-          cause,
-        },
-      );
-    }
-  }
-
-  /** Builds the error for a non-2xx response: the server's `message` when present, else the body start. */
-  async #errorFor(response: Response, info: RequestInfo, request: AlteryxRequest): Promise<KnimeError> {
+    request: AlteryxRequest,
+    read: Uint8Array | undefined,
+  ): Promise<KnimeError> {
     const status = response.status;
-    let bytes = new Uint8Array();
-    try {
-      bytes = new Uint8Array(await response.arrayBuffer());
-    } catch {
-      // The body is only used for the message; a broken body leaves it empty.
+    let bytes = read ?? new Uint8Array();
+    if (read === undefined) {
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch {
+        // The body is only used for the message; a broken body leaves it empty.
+      }
     }
     const text = this.#redact(
       new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).replace(/^\uFEFF/, ''),

@@ -280,6 +280,26 @@ describe('alteryx client: retries', () => {
     expect(sent.filter((request) => request.path.endsWith('/v3/workflows')).length).toBe(3);
   });
 
+  it('retries a GET whose body was cut', async () => {
+    const { client, sent } = setup({}, {}, [
+      {
+        match: (request) => request.path.endsWith('/v3/workflows'),
+        times: 1,
+        respond: async () => {
+          const body = new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('[{"id":"6540f2a1'));
+              controller.error(resetError());
+            },
+          });
+          return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+        },
+      },
+    ]);
+    expect((await client.listWorkflows()).length).toBe(4);
+    expect(sent.filter((request) => request.path.endsWith('/v3/workflows')).length).toBe(2);
+  });
+
   it('does not retry a 404', async () => {
     const { client, sent } = setup();
     await expect(client.getWorkflow('000000000000000000000000')).rejects.toThrow(/HTTP 404/);
@@ -378,6 +398,17 @@ describe('alteryx client: queueing without duplicates', () => {
     expect((error as Error).message).toContain('failed twice');
     expect(sent.filter(isJobPost).length).toBe(2);
     expect(sim.stats.jobsQueued[CLEANUP]).toBeUndefined();
+  });
+
+  it('adopts the job of a cut queue answer', async () => {
+    const { client, sim, sent } = setup({
+      faults: { rules: [{ method: 'POST', path: '/jobs$', truncateRate: 1 }] },
+    });
+    const job = await client.queueJob(CLEANUP);
+    expect(job.id).toBe(sim.control.jobs()[0]?.id);
+    expect(sim.stats.jobsQueued[CLEANUP]).toBe(1);
+    expect(sent.filter(isJobPost).length).toBe(1);
+    expect(sim.faults.counts.truncate).toBe(1);
   });
 
   it('adopts the job of an unusable 2xx answer', async () => {

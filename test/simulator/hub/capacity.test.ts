@@ -124,4 +124,16 @@ describe('hub simulator execution context capacity', () => {
     }
     expect(h.sim.parts.jobs.all()).toEqual([]);
   });
+
+  it('admits queued jobs after a capacity change', async () => {
+    const h = await harness({ executionContexts: [{ name: 'Stopped', status: 'stopped' }] });
+    const queued = (await (
+      await h.call('POST', `/jobs?workflowUri=${greeter}&asyncLoading=true`)
+    ).json()) as JobBody;
+    expect(queued.jobState).toBe('LOAD_REQUESTED');
+
+    h.sim.parts.contexts.default.status = 'running';
+    h.sim.parts.jobs.recheckCapacity();
+    expect((await job(h, queued.id)).jobState).toBe('LOADED');
+  });
 });

@@ -358,8 +358,19 @@ export async function executeStep(
   try {
     config = resolveConfig(scope, step, context);
   } catch (error) {
-    // A resumed attempt still runs remotely: leave it to a later resume rather than lose track of it.
-    return { outcome: 'failed', outputs: {}, error: message(error), attempt: null };
+    const resume = options.resume;
+    if (resume === undefined) return { outcome: 'failed', outputs: {}, error: message(error), attempt: null };
+
+    // NOTE: without its config the step cannot attach to or cancel the earlier runner's remote work
+    // (for example, an env variable it reads is missing now), so that work is left running.
+    const remote = resume.remote ? `remote work ${resume.remote.id}` : 'remote work it may have started';
+    const failure = `${message(error)}; ${remote} of the earlier runner was not re-attached and may still run`;
+    scope.ledger.finishAttempt(scope.runId, step.name, resume.number, {
+      state: 'failed',
+      endedAt: scope.clock.now(),
+      error: failure,
+    });
+    return { outcome: 'failed', outputs: {}, error: failure, attempt: resume.number };
   }
 
   let number = options.resume?.number ?? options.firstAttempt;

@@ -1,10 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PipelineParamError, RunAlreadySucceededError } from '../../src/pipeline/errors.js';
+import {
+  PipelineParamError,
+  RunAlreadySucceededError,
+  RunNotResumableError,
+} from '../../src/pipeline/errors.js';
 import { Ledger } from '../../src/pipeline/ledger/ledger.js';
+import { loadPipeline } from '../../src/pipeline/load.js';
 import { listRuns, pipelineGraph, runStatus } from '../../src/pipeline/queries.js';
-import { resumeRun, runPipeline } from '../../src/pipeline/runner.js';
+import { resumeRun, runKeyFor, runPipeline } from '../../src/pipeline/runner.js';
 import { createWorkDir, EventLog, type WorkDir } from './support/workdir.js';
 
 let work: WorkDir;
@@ -421,6 +427,76 @@ steps:
     );
     expect(await pipelineGraph(file, 'dot')).toBe(
       'digraph "g" {\n  rankdir=LR;\n  "a" [label="a\\n(command)"];\n  "b-1" [label="b-1\\n(command)"];\n  "a" -> "b-1";\n}\n',
+    );
+  });
+});
+
+describe('resumeRun', () => {
+  it('fails an attempt it cannot resolve and keeps the ledger consistent', async () => {
+    const file = work.writePipeline(`
+steps:
+  uses-env:
+    kind: command
+    with:
+      command: [sh, -c, 'true']
+      env: { M: "\${{ env.PIPELINE_MARKER }}" }
+`);
+    const pipeline = await loadPipeline(file);
+    const ledger = Ledger.open(work.ledgerPath);
+    ledger.createRun({
+      id: 'crashed-run',
+      pipelineName: pipeline.name,
+      pipelinePath: pipeline.file,
+      pipelineHash: pipeline.hash,
+      params: {},
+      runKey: runKeyFor(pipeline, {}),
+      rerun: false,
+      startedAt: Date.now(),
+      deadlineAt: null,
+      steps: [{ name: 'uses-env', kind: 'command' }],
+    });
+    ledger.setStepState('crashed-run', 'uses-env', { state: 'running', startedAt: Date.now() });
+    ledger.recordIntent({
+      runId: 'crashed-run',
+      step: 'uses-env',
+      number: 1,
+      remoteSystem: 'local',
+      intentAt: Date.now(),
+      deadlineAt: null,
+    });
+    ledger.recordRemote(
+      'crashed-run',
+      'uses-env',
+      1,
+      { id: '4194305', details: { dir: work.dir } },
+      Date.now(),
+    );
+    ledger.close();
+    // The runner that owned the run is gone: pid 4194305 is above Linux's default pid range.
+    new Database(work.ledgerPath).prepare('UPDATE runs SET owner_pid = 4194305').run();
+
+    const result = await resumeRun('crashed-run', { ledgerPath: work.ledgerPath, env: {} });
+    expect(result.outcome).toBe('failed');
+    expect(result.steps[0]!.error).toContain('environment variable PIPELINE_MARKER is not set');
+    expect(result.steps[0]!.error).toContain(
+      'remote work 4194305 of the earlier runner was not re-attached and may still run',
+    );
+    expect(consistency()).toEqual([]);
+  });
+
+  it('rejects a run whose pipeline file changed', async () => {
+    const file = work.writePipeline(`steps:\n  a:\n    kind: command\n    with: ${sh('exit 1')}\n`);
+    const first = await runPipeline(file, { ledgerPath: work.ledgerPath });
+    expect(first.outcome).toBe('failed');
+
+    work.writePipeline(`steps:\n  a:\n    kind: command\n    with: ${sh('true')}\n`);
+    await expect(resumeRun(first.runId, { ledgerPath: work.ledgerPath })).rejects.toThrow(
+      RunNotResumableError,
+    );
+    const resumed = await resumeRun(first.runId, { ledgerPath: work.ledgerPath, allowChangedPipeline: true });
+    expect(resumed.outcome).toBe('succeeded');
+    await expect(resumeRun(first.runId, { ledgerPath: work.ledgerPath })).rejects.toThrow(
+      'already succeeded',
     );
   });
 });

@@ -205,7 +205,10 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Describes who owns an unfinished run and whether that process still lives. */
+/**
+ * Describes who owns an unfinished run and whether that process still lives. NOTE: a run owned by a
+ * process on another host is always taken as live, because its pid cannot be checked from here.
+ */
 export function describeOwner(run: RunRecord): { alive: boolean; text: string } {
   if (run.ownerPid === null) return { alive: false, text: 'no runner' };
   if (run.ownerHost !== hostname()) {

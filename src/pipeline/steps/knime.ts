@@ -16,6 +16,7 @@ const ACTIVE_OUTCOMES = ['queued', 'loading', 'running', 'paused'] as const;
  */
 const RECONCILE_SKEW_MS = 30_000;
 
+// TODO: KNIME Business Hub deployments (a `deployment:` id in place of `workflow:`).
 const knimeConfig = z
   .strictObject({
     connection: z.string().min(1).describe('Name of the connection (CLI profile) of the KNIME Server'),

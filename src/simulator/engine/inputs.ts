@@ -168,19 +168,23 @@ function checkShape(parameter: ParameterModel, value: unknown): void {
       break;
   }
 
+  // Legacy Quickform nodes take the bare value, which is what KNIME's own OpenAPI fragment
+  // publishes (`"type": "integer", "example": 42`), or the older wrapper `{"integer": 42}`.
   const legacy = LEGACY_KEYS[parameter.kind];
-  if (!legacy) return;
-  if (!isPlainObject(value) || !(legacy.key in value)) {
-    fail(`expected an object {"${legacy.key}": <${legacy.type}>}`);
-    return;
+  if (!legacy || legacy.type === 'any') return;
+  const wrapped = isPlainObject(value) && legacy.key in value;
+  const inner = wrapped ? (value as Record<string, unknown>)[legacy.key] : value;
+  if (!hasLegacyType(inner, legacy.type)) {
+    fail(
+      `expected a value of type ${legacy.type} or an object {"${legacy.key}": <${legacy.type}>}, got ${JSON.stringify(value)}`,
+    );
   }
-  const inner = value[legacy.key];
-  const ok =
-    legacy.type === 'any' ||
-    (legacy.type === 'integer' && Number.isInteger(inner)) ||
-    (legacy.type === 'number' && typeof inner === 'number') ||
-    typeof inner === legacy.type;
-  if (!ok) fail(`"${legacy.key}" must be a ${legacy.type}, got ${JSON.stringify(inner)}`);
+}
+
+function hasLegacyType(value: unknown, type: string): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'number') return typeof value === 'number';
+  return typeof value === type;
 }
 
 function checkTable(value: unknown, fail: (detail: string) => never): void {

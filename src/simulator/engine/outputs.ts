@@ -21,7 +21,8 @@ export function computeOutputValues(
   const values: Record<string, unknown> = {};
   for (const output of workflow.outputs) {
     const spec = useTemplates ? undefined : behaviour.outputs.get(output.name);
-    values[output.name] = spec ? evaluateSpec(workflow, spec, inputs) : structuredClone(output.example);
+    values[output.name] =
+      spec && !('example' in spec) ? evaluateSpec(workflow, spec, inputs) : structuredClone(output.example);
   }
   return values;
 }

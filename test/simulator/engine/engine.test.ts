@@ -219,6 +219,20 @@ describe('outcomes', () => {
     expect(job.outputValues).toEqual({ out: 'template' });
   });
 
+  it('success returns the example for an example spec', async () => {
+    const job = await run(
+      { outputs: { out: { example: true }, fixed: { value: 7 } } },
+      {
+        outputs: [
+          { shortName: 'out', nodeIdPath: '1', example: { rows: 3 } },
+          { shortName: 'fixed', nodeIdPath: '2', example: 0 },
+        ],
+      },
+    );
+    expect(job.state).toBe('EXECUTION_FINISHED');
+    expect(job.outputValues).toEqual({ out: { rows: 3 }, fixed: 7 });
+  });
+
   it('failure with content keeps computed outputs', async () => {
     const job = await run(
       { outcome: 'failure-with-content', outputs: { out: { value: 42 } } },
@@ -322,11 +336,23 @@ describe('inputs', () => {
     expect(error.message).toContain(message);
   });
 
-  it('checks legacy integer wrapper', () => {
-    const error = errorOf(start({ values: { customers: table, count: 2 } }).run);
-    expect(error.message).toContain('expected an object {"integer": <integer>}');
+  it('takes a legacy integer bare or wrapped', () => {
+    const bare = start({ values: { customers: table, count: 2 } });
+    bare.run();
+    expect(bare.engine.getJob(bare.id)?.inputParameters).toMatchObject({ count: 2 });
+
+    const wrapped = start({ values: { customers: table, count: { integer: 3 } } });
+    wrapped.run();
+    expect(wrapped.engine.getJob(wrapped.id)?.inputParameters).toMatchObject({ count: { integer: 3 } });
+  });
+
+  it('rejects a legacy integer of the wrong type', () => {
     const fractional = errorOf(start({ values: { customers: table, count: { integer: 2.5 } } }).run);
-    expect(fractional.message).toContain('"integer" must be a integer');
+    expect(fractional.message).toContain(
+      'expected a value of type integer or an object {"integer": <integer>}',
+    );
+    const text = errorOf(start({ values: { customers: table, count: 'two' } }).run);
+    expect(text.message).toContain('got "two"');
   });
 
   it('skips shape checks when disabled', () => {

@@ -167,7 +167,8 @@ function pickTarget(
   return undefined;
 }
 
-function pick(
+/** Returns the first setting given, by precedence: flag, environment, profile. */
+export function pick(
   flag: string | undefined,
   env: string | undefined,
   profile: string | undefined,
@@ -178,7 +179,8 @@ function pick(
   return undefined;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** Treats an empty environment variable as unset. */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 

@@ -6,6 +6,12 @@ import { type Command, Option } from 'commander';
 import { addConnectionOptions } from '../connection.js';
 import type { CommandModule } from '../context.js';
 import { exitCodeHelp } from '../exit.js';
+import {
+  addRemoteConnectionOptions,
+  alteryxNames,
+  oozieNames,
+  remoteConnectionNote,
+} from './alteryx-oozie-connection.js';
 
 /** One command of the table; groups have `subcommands` instead of `load`. */
 export interface CommandEntry {
@@ -64,6 +70,26 @@ function addWaitOptions(command: Command): void {
     )
     .option('--accept-partial', 'treat EXECUTION_FAILED_WITH_CONTENT as success (default: failure)')
     .option('--output-dir <dir>', 'write output files (Container Output (File)) into this folder');
+}
+
+function addRequestOptions(command: Command): void {
+  command
+    .option('--retries <count>', 'retries of reads after connection errors or HTTP 5xx, 408, 429', '4')
+    .option('--request-timeout <duration>', 'limit of one HTTP request (units ms, s, m, h)', '60s');
+}
+
+function addAlteryxOptions(command: Command): void {
+  addRemoteConnectionOptions(command, alteryxNames);
+  addRequestOptions(command);
+  command.option(
+    '--cancel-route',
+    'cancel through DELETE v3/jobs/{id}, which the documented API V3 lacks; only for servers known to offer it',
+  );
+}
+
+function addOozieOptions(command: Command): void {
+  addRemoteConnectionOptions(command, oozieNames);
+  addRequestOptions(command);
 }
 
 function addPipelineRunOptions(command: Command): void {
@@ -367,6 +393,154 @@ Prints the REST root URL (for --server) as its first stdout line, then serves un
             new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'),
           ),
         load: () => import('./pipeline-query.js'),
+      },
+    ],
+  },
+  {
+    name: 'alteryx',
+    summary: 'run, watch and inspect Alteryx Server jobs (API V3, OAuth 2)',
+    subcommands: [
+      {
+        name: 'run <workflow>',
+        summary: 'queue a job of an app (id or exact name), wait for it and print its result',
+        configure: (command) => {
+          addAlteryxOptions(command);
+          command
+            .option(
+              '--answer <NAME=VALUE>',
+              'answer to an app question; repeat a name for a multi-select question (repeatable)',
+              collect,
+            )
+            .option('--answers <@FILE|JSON>', 'all answers as one JSON object, inline or from @file.json')
+            .addOption(
+              new Option(
+                '--priority <priority>',
+                'job priority (default: not sent, the server decides)',
+              ).choices(['Default', 'Low', 'Medium', 'High', 'Critical']),
+            )
+            .option('--worker-tag <tag>', 'run on workers with this tag')
+            .option('--credential-id <id>', 'stored credential to run under (for workflows that require one)')
+            .option(
+              '--timeout <duration>',
+              'overall deadline, such as 90s, 15m or 2h (units ms, s, m, h); the job keeps running afterwards (default: none)',
+            )
+            .option('--queue-timeout <duration>', 'maximum time the job may stay queued (default: none)')
+            .option('--poll-interval <duration>', 'first pause between job reads; it grows to 30s', '1s')
+            .option('--warnings-as-errors', 'treat disposition Warning as a failure (default: success)')
+            .option('--output-dir <dir>', 'download the output files of a succeeded job into this folder');
+          addFormatOptions(command);
+          command.addHelpText(
+            'after',
+            `
+Alteryx Server API V3 has no cancel call. After --timeout or Ctrl-C the command exits 5 or 130/143
+and the job keeps running on the server, unless --cancel-route is given and the server accepts
+DELETE v3/jobs/{id}. Missing answers to questions without a default exit 8 and are listed.
+
+Examples:
+  knimectl alteryx run "Monthly Sales App" --answer StartDate=2026-12-01 --answer Channels=Retail --answer Channels=Online
+  knimectl alteryx run 6540f2a1b3c4d5e6f7a8b9c0 --answers @answers.json --timeout 2h --json
+${remoteConnectionNote(alteryxNames)}
+
+${exitCodeHelp}`,
+          );
+        },
+        load: () => import('./alteryx-run.js'),
+      },
+      {
+        name: 'status <jobId>',
+        summary: 'print the status, disposition, outputs and error messages of a job',
+        configure: (command) => {
+          addAlteryxOptions(command);
+          addFormatOptions(command);
+          command.addHelpText('after', remoteConnectionNote(alteryxNames));
+        },
+        load: () => import('./alteryx-status.js'),
+      },
+      {
+        name: 'cancel <jobId>',
+        summary: 'cancel a job; only possible with --cancel-route, because API V3 has no cancel call',
+        configure: (command) => {
+          addAlteryxOptions(command);
+          command.addHelpText(
+            'after',
+            `
+Without --cancel-route, a queued or running job is not touched and the command exits 8. A job that
+has already ended exits 0.
+${remoteConnectionNote(alteryxNames)}`,
+          );
+        },
+        load: () => import('./alteryx-cancel.js'),
+      },
+    ],
+  },
+  {
+    name: 'oozie',
+    summary: 'run, watch and kill Oozie workflow jobs (Oozie Web Services API)',
+    subcommands: [
+      {
+        name: 'run <appPath>',
+        summary: 'submit and start a workflow job, wait for it and print its result',
+        configure: (command) => {
+          addOozieOptions(command);
+          command
+            .option(
+              '--property <NAME=VALUE>',
+              'job property, such as queueName=default (repeatable)',
+              collect,
+            )
+            .option(
+              '--properties <@FILE|JSON>',
+              'job properties as a JSON object, or @job.properties (key=value lines) or @file.json',
+            )
+            .option(
+              '--external-id <id>',
+              'oozie.wf.external.id; a job that already has it is adopted, not submitted again (default: random)',
+            )
+            .option(
+              '--timeout <duration>',
+              'overall deadline, such as 90s, 15m or 2h (units ms, s, m, h); the job is killed when it passes (default: none)',
+            )
+            .option('--poll-interval <duration>', 'first pause between job reads; it grows to 30s', '1s')
+            .addOption(
+              new Option('--on-suspended <policy>', 'when the job is SUSPENDED: fail, wait or resume it')
+                .choices(['fail', 'wait', 'resume'])
+                .default('fail'),
+            );
+          addFormatOptions(command);
+          command.addHelpText(
+            'after',
+            `
+A job that ends KILLED through its kill node, or FAILED, exits 1; one killed by someone else exits 6.
+The outputs are the captured output (<capture-output/>) of each action, by action name.
+
+Examples:
+  knimectl oozie run hdfs://nn.example.test:8020/user/etl/apps/load --property queueName=default
+  knimectl oozie run hdfs://nn.example.test:8020/user/etl/apps/load --properties @job.properties --timeout 1h --json
+${remoteConnectionNote(oozieNames)}
+
+${exitCodeHelp}`,
+          );
+        },
+        load: () => import('./oozie-run.js'),
+      },
+      {
+        name: 'status <jobId>',
+        summary: 'print the status, actions output and failing action of a workflow job',
+        configure: (command) => {
+          addOozieOptions(command);
+          addFormatOptions(command);
+          command.addHelpText('after', remoteConnectionNote(oozieNames));
+        },
+        load: () => import('./oozie-status.js'),
+      },
+      {
+        name: 'kill <jobId>',
+        summary: 'kill a workflow job; a job that has already ended is left alone',
+        configure: (command) => {
+          addOozieOptions(command);
+          command.addHelpText('after', remoteConnectionNote(oozieNames));
+        },
+        load: () => import('./oozie-kill.js'),
       },
     ],
   },

@@ -41,6 +41,10 @@ const HELP = `Usage: node --import tsx bench/run.ts [options]
   --soak-concurrency <n>        runs in flight in the fault soak (8)
 `;
 
+/** Markers around the generated results section of docs/benchmarks.md. */
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
 const SCENARIOS = [
   'cold-start',
   'detection',
@@ -190,9 +194,6 @@ function loadAverage(): string {
     return 'unknown';
   }
 }
-
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
 
 /** Replaces the text between the markers of docs/benchmarks.md, keeping everything else. */
 function writeResults(section: string): void {

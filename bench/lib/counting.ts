@@ -24,10 +24,12 @@ export class RequestCounter {
   readonly counts = new Map<string, number>();
   total = 0;
 
-  record(method: string, url: string): void {
+  /** Counts one request and returns its operation. */
+  record(method: string, url: string): string {
     const key = classifyRequest(method, new URL(url).pathname);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     this.total += 1;
+    return key;
   }
 
   snapshot(): { total: number; byOperation: Record<string, number> } {

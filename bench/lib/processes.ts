@@ -16,6 +16,8 @@ export interface SimulatorProcess {
 
 export interface SimulatorProcessStats {
   requests: { total: number; byOperation: Record<string, number> };
+  /** Bytes of `GET {workflow}:jobs` answers. */
+  listJobsResponseBytes: number;
   jobsCreated: number;
   executionsStarted: number;
   executionsFinished: number;

@@ -1,6 +1,6 @@
 /**
  * A KNIME Server simulator in its own process on 127.0.0.1, for benchmarks that must not share an
- * event loop or CPU accounting with the client. It counts every request at the server and serves
+ * event loop or CPU accounting with the client. It counts every request at the server (and the bytes of job lists) and serves
  * two control routes that are not counted: `GET /__bench/stats` (request counts and the engine's
  * counters) and `POST /__bench/reset` (zeroes the request counts).
  *
@@ -19,14 +19,17 @@ if (!workspace) {
 
 const simulator = await createServerSimulator({ workspace });
 const counter = new RequestCounter();
+/** Bytes of `GET {workflow}:jobs` answers, which grow with the number of the workflow's jobs. */
+let listBytes = 0;
 const server = await serveOnLoopback({
-  fetch(request: Request, env?: unknown) {
+  async fetch(request: Request, env?: unknown) {
     const { pathname } = new URL(request.url);
     if (pathname === '/__bench/stats') {
       const stats = simulator.stats.toJSON();
       const executions = Object.values(stats.executionsByJob);
       return Response.json({
         requests: counter.snapshot(),
+        listJobsResponseBytes: listBytes,
         jobsCreated: stats.jobsCreated,
         executionsStarted: stats.executionsStarted,
         executionsFinished: stats.executionsFinished,
@@ -39,10 +42,13 @@ const server = await serveOnLoopback({
     }
     if (pathname === '/__bench/reset') {
       counter.reset();
+      listBytes = 0;
       return Response.json({ ok: true });
     }
-    counter.record(request.method, request.url);
-    return simulator.app.fetch(request, env);
+    const operation = counter.record(request.method, request.url);
+    const response = await simulator.app.fetch(request, env);
+    if (operation === 'list jobs') listBytes += (await response.clone().arrayBuffer()).byteLength;
+    return response;
   },
 });
 

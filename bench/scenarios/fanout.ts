@@ -107,7 +107,7 @@ function fanoutRows(
       scenario: 'fanout',
       metric: `${label}: peak RSS of the client process`,
       value: formatMiB(result.maxRssBytes),
-      ratio: `${formatNumber(stats.requests.total / size, 1)} requests per job at the simulator`,
+      ratio: `${formatNumber(stats.requests.total / size, 1)} requests per job at the simulator, of them ${formatNumber((stats.requests.byOperation['list jobs'] ?? 0) / size, 1)} job lists of ${formatMiB(stats.listJobsResponseBytes)} in all`,
     },
   ];
 }

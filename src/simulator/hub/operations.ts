@@ -20,6 +20,7 @@ export const IMPLEMENTED_OPERATIONS: readonly ImplementedOperation[] = [
   { method: 'DELETE', path: '/jobs/{uuid}' },
   { method: 'GET', path: '/jobs/{scope}' },
   { method: 'DELETE', path: '/jobs/{uuid}/execution' },
+  { method: 'GET', path: '/jobs/{uuid}/log' },
   { method: 'PUT', path: '/jobs/{uuid}/swap' },
   { method: 'PUT', path: '/jobs/{uuid}/load' },
   { method: 'GET', path: '/jobs/{uuid}/output-resources/{resourceId}' },

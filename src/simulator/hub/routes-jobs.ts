@@ -14,12 +14,13 @@ import {
   timeoutQuery,
 } from './http.js';
 import { jobJson } from './job-json.js';
-import type { HubJob } from './jobs.js';
+import type { HubJob, HubJobs, JobView } from './jobs.js';
 import { workflowOpenApi } from './openapi.js';
-import { OUTPUT_RESOURCE_TIMEOUT_MS } from './options.js';
+import { type HubAppOptions, OUTPUT_RESOURCE_TIMEOUT_MS } from './options.js';
 import { type ListSpec, pageOf } from './paging.js';
 import { type HubParts, mayAct } from './parts.js';
 import { resourceResponse } from './storage.js';
+import { formatTimestamp } from './wire.js';
 
 const JOB_STATES = [
   'UNDEFINED',
@@ -212,6 +213,15 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
     return respond(c, jobJson(c, jobs.view(job), jobs, options, { full: true, root: true }));
   });
 
+  app.get('/jobs/:uuid/log', (c) => {
+    const job = requireJob(c, parts, c.req.param('uuid'));
+    timeoutQuery(c, job.context.defaultLoadTimeoutMs);
+    return new Response(jobLog(jobs.view(job), jobs, options), {
+      status: 200,
+      headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-request-id': requestIdOf(c) },
+    });
+  });
+
   app.put('/jobs/:uuid/swap', (c) => {
     const job = requireJob(c, parts, c.req.param('uuid'));
     booleanQuery(c, 'asyncSwapping');
@@ -375,4 +385,25 @@ function applyJobUpdate(job: HubJob, body: Record<string, unknown>, current: Rec
   };
   if (inputs !== undefined)
     job.presetInputs = { ...job.presetInputs, ...(inputs as Record<string, unknown>) };
+}
+
+/**
+ * Builds the simulator's own job log: one line per lifecycle event and node message. KNIME's
+ * executor log format is not public, so only the facts here are meaningful, not the layout.
+ */
+function jobLog(view: JobView, jobs: HubJobs, options: HubAppOptions): string {
+  const time = (ms: number) => formatTimestamp(ms, 'job', { ...options, timestampFormat: 'iso' });
+  const { job, snapshot, states } = view;
+  const lines = [`${time(job.createdAt)} INFO Job ${job.id} created for ${job.reference.item.path}`];
+  if (snapshot?.startedExecutionAt !== undefined) {
+    lines.push(`${time(snapshot.startedExecutionAt)} INFO Execution started`);
+  }
+  for (const message of jobs.nodeMessagesOf(view)) {
+    lines.push(`${time(job.updatedAt)} ${message.messageType} ${message.node}: ${message.message}`);
+  }
+  if (snapshot?.finishedExecutionAt !== undefined) {
+    lines.push(`${time(snapshot.finishedExecutionAt)} INFO Execution ended in state ${states.workflowState}`);
+  }
+  lines.push(`${time(job.updatedAt)} INFO jobState=${states.jobState} workflowState=${states.workflowState}`);
+  return `${lines.join('\n')}\n`;
 }

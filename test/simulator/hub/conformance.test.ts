@@ -130,6 +130,15 @@ const SCENARIOS: Record<string, Scenario> = {
       await h.call('DELETE', '/jobs/00000000-0000-4000-8000-000000000000/execution'),
     ];
   },
+  'GET /jobs/{uuid}/log': async (h) => {
+    const id = await createJob(h, '/Services/Failing');
+    await h.json('POST', `/jobs/${id}`, {});
+    return [
+      await h.call('GET', `/jobs/${id}/log`),
+      await h.call('GET', `/jobs/${id}/log?timeout=x`),
+      await h.call('GET', '/jobs/00000000-0000-4000-8000-000000000000/log'),
+    ];
+  },
   'PUT /jobs/{uuid}/swap': async (h) => {
     const id = await createJob(h, '/Services/Greeter');
     const running = await createJob(h, '/Services/Long');

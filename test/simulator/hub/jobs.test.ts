@@ -599,4 +599,20 @@ describe('hub simulator jobs', () => {
     expect(body.details).toEqual(['Python Script 12:3: Execute failed: division by zero']);
     expect(h.sim.parts.jobs.all()).toEqual([]);
   });
+
+  it('writes a plain-text job log', async () => {
+    const h = await harness();
+    const id = await createJob(h, '/Services/Failing');
+    await settle(h, h.json('POST', `/jobs/${id}`, {}), 100);
+    const response = await h.call('GET', `/jobs/${id}/log`);
+    expect(response.headers.get('content-type')).toBe('text/plain;charset=UTF-8');
+    const lines = (await response.text()).trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      `2026-01-01T00:00:00.000Z INFO Job ${id} created for /Users/Data Team/Services/Failing`,
+    );
+    expect(lines).toContain(
+      '2026-01-01T00:00:00.200Z ERROR Python Script 12:3: Execute failed: division by zero',
+    );
+    expect(lines.at(-1)).toBe('2026-01-01T00:00:00.200Z INFO jobState=LOADED workflowState=EXECUTION_FAILED');
+  });
 });

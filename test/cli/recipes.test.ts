@@ -9,11 +9,11 @@ import { binPath } from './helpers.js';
 import { javaAvailable, loadWithJava } from './support/java-properties.js';
 import { demoWorkspace, demoWorkspaceExists, startSimulator, testUser } from './support/simulator.js';
 
-/** Returns the fenced block that follows `<!-- recipe:NAME -->` in docs/cli.md. */
+/** Returns the fenced block that follows `<!-- recipe:NAME -->` in README.md. */
 function recipe(name: string): string {
-  const text = readFileSync(join(repoDir, 'docs', 'cli.md'), 'utf8');
+  const text = readFileSync(join(repoDir, 'README.md'), 'utf8');
   const match = new RegExp(`<!-- recipe:${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\`\`\``).exec(text);
-  if (!match?.[1]) throw new Error(`recipe ${name} not found in docs/cli.md`);
+  if (!match?.[1]) throw new Error(`recipe ${name} not found in README.md`);
   return match[1];
 }
 
@@ -98,7 +98,7 @@ describeWithDemo('scheduler recipes', () => {
 
   it('runs the Airflow BashOperator command', async () => {
     const command = recipe('airflow-command').trim();
-    const python = readFileSync(join(repoDir, 'docs', 'cli.md'), 'utf8');
+    const python = readFileSync(join(repoDir, 'README.md'), 'utf8');
     const pythonCommand = /bash_command='((?:[^'\\]|\\.)*)'/.exec(python)?.[1]?.replace(/\\'/g, "'");
     expect(pythonCommand).toBe(command);
 

@@ -231,6 +231,13 @@ export class HubBackend implements Backend {
       );
     }
 
+    this.#http.logger.info('executing Hub job', {
+      jobId,
+      async: true,
+      reset: false,
+      inputs: Object.keys(inputs.json),
+      files: Object.keys(inputs.files),
+    });
     for (let attempt = 1; ; attempt += 1) {
       try {
         const body = needsMultipart(inputs) ? await buildMultipart(inputs) : undefined;
@@ -348,6 +355,8 @@ export class HubBackend implements Backend {
       path: jobPath(jobId, `/output-resources/${encodeURIComponent(name)}`),
       accept: options.accept ?? '*/*',
       idempotent: true,
+      // A redirect that reaches this point could not be followed; it is reported below.
+      passStatuses: [301, 302, 303, 307, 308],
       responseType: 'stream',
       signal: options.signal,
     });

@@ -72,6 +72,17 @@ export async function createHubJob(
   options: { loadTimeoutMs?: number; signal?: AbortSignal },
 ): Promise<JobSnapshot> {
   const loadTimeoutMs = options.loadTimeoutMs ?? services.settings.loadTimeoutMs;
+  services.http.logger.info('creating Hub job', {
+    target: target.label,
+    ...(target.kind === 'deployment'
+      ? { deployment: target.deployment.id }
+      : {
+          itemVersion: target.itemVersion ?? 'current state',
+          executionContext: target.executionContext ?? 'default',
+        }),
+    asyncLoading: true,
+    loadTimeoutMs,
+  });
   const job = await postJob(services, target, loadTimeoutMs, options.signal);
   return waitForLoad(services, target, job, loadTimeoutMs, options.signal);
 }

@@ -44,7 +44,8 @@ export function isDeploymentId(value: string): boolean {
  */
 export function parseHubTarget(input: string, defaults: HubTargetOptions = {}): HubTarget {
   const question = input.indexOf('?');
-  const head = (question === -1 ? input : input.slice(0, question)).trim();
+  // Not trimmed: a Hub item name may end in a space.
+  const head = question === -1 ? input : input.slice(0, question);
   const options: HubTargetOptions = { ...defaults };
   if (question !== -1) {
     for (const [name, value] of new URLSearchParams(input.slice(question + 1))) {

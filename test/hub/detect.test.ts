@@ -91,7 +91,7 @@ describe('hub targets', () => {
     ],
     [
       '/Users/a/b/Q1 #2 & x+y: ä ?itemVersion=most-recent',
-      { kind: 'workflow', workflowUri: '/Users/a/b/Q1 #2 & x+y: ä', itemVersion: 'most-recent' },
+      { kind: 'workflow', workflowUri: '/Users/a/b/Q1 #2 & x+y: ä ', itemVersion: 'most-recent' },
     ],
   ])('parses %s', (text, expected) => {
     expect(parseHubTarget(text)).toEqual(expected);

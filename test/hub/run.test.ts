@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, JobFailedError, TimeoutError } from '../../src/errors/index.js';
-import type { ManualClock } from '../../src/simulator/common/clock.js';
-import { createDeployment, hubFixture, hubPath } from './support.js';
+import { createDeployment, hubFixture, hubPath, settle } from './support.js';
 
 const GREETER = hubPath('/Services/Greeter');
 
@@ -181,7 +180,7 @@ describe('hub run', () => {
     const id = await createDeployment(sim, '/Services/Greeter');
     const runOnce = client.execute(id, { 'json-input': { name: 'Once' } }, { timeoutMs: 30_000 });
     // The one-shot call waits on simulated time, which only the client's sleeps or this loop move.
-    const result = await settleManual(manual, runOnce);
+    const result = await settle(manual, runOnce);
     expect(result.outputs['json-output']).toBe('Hello, Once!');
     expect(sequence()).toContain(
       `POST /deployments/${id.replace(/:.*/, ':{id}')}/execution?timeout=30000&keepJob=false`,
@@ -190,20 +189,27 @@ describe('hub run', () => {
   });
 });
 
-/** Moves the simulator's manual clock until `request` settles. */
-async function settleManual<T>(clock: ManualClock, request: Promise<T>): Promise<T> {
-  let done = false;
-  request.then(
-    () => {
-      done = true;
-    },
-    () => {
-      done = true;
-    },
-  );
-  for (let turn = 0; turn < 500 && !done; turn++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (!done) clock.advance(100);
-  }
-  return request;
-}
+describe('hub one-shot outcome', () => {
+  it('treats HTTP 200 with EXECUTION_FAILED as failure', async () => {
+    const { client, manual } = await hubFixture();
+    const call = client.execute(
+      hubPath('/Services/Failing'),
+      {},
+      { timeoutMs: 30_000, expectOutputs: false },
+    );
+    let done = false;
+    call
+      .catch(() => undefined)
+      .finally(() => {
+        done = true;
+      });
+    for (let turn = 0; turn < 500 && !done; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      manual.advance(100);
+    }
+    const error = (await call.catch((e: unknown) => e)) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.state).toBe('EXECUTION_FAILED');
+    expect(error.message).toContain('Python Script 12:3: Execute failed: division by zero');
+  });
+});

@@ -184,3 +184,24 @@ export async function createDeployment(
   }
   return ((await response.json()) as { id: string }).id;
 }
+
+/**
+ * Moves the simulator's manual clock in 100 ms steps until `request` settles, for synchronous
+ * calls that wait on simulated time while the client itself does not sleep.
+ */
+export async function settle<T>(clock: ManualClock, request: Promise<T>): Promise<T> {
+  let done = false;
+  request.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  for (let turn = 0; turn < 500 && !done; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!done) clock.advance(100);
+  }
+  return request;
+}

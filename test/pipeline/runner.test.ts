@@ -75,6 +75,14 @@ steps:
     expect(consistency()).toEqual([]);
   });
 
+  it('keeps only the end of a long stdout', async () => {
+    const file = work.writePipeline(`steps:\n  chatty:\n    kind: command\n    with: ${sh('seq 1 20000')}\n`);
+    const result = await runPipeline(file, { ledgerPath: work.ledgerPath });
+    const stdout = String(result.steps[0]!.outputs!.stdout);
+    expect(stdout.length).toBeLessThanOrEqual(4096);
+    expect(stdout.endsWith('19999\n20000')).toBe(true);
+  });
+
   it('starts a step when its own needs end', async () => {
     const file = work.writePipeline(`
 steps:

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -137,14 +146,24 @@ export function parseOutputFile(text: string): StepOutputs {
   return outputs;
 }
 
+/** Reads the end of the captured stdout without loading a large file into memory. */
 function stdoutTail(dir: string): string {
-  let text: string;
+  let fd: number;
   try {
-    text = readFileSync(path.join(dir, 'stdout.log'), 'utf8');
+    fd = openSync(path.join(dir, 'stdout.log'), 'r');
   } catch {
     return '';
   }
-  return text.slice(-STDOUT_TAIL_CHARS).trim();
+  try {
+    // Four bytes per character is the UTF-8 maximum, so this covers STDOUT_TAIL_CHARS characters.
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, STDOUT_TAIL_CHARS * 4);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8').slice(-STDOUT_TAIL_CHARS).trim();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function resultFromStatus(dir: string, status: ExitStatus, command: string): Promise<WaitResult> {

@@ -73,6 +73,11 @@ export interface RunResult {
 export interface OutputsOptions extends CallOptions {
   /** Output names that must be present. `true` means all outputs of the description. @default true */
   expect?: boolean | readonly string[];
+  /**
+   * Return the outputs of an `EXECUTION_FAILED_WITH_CONTENT` job.
+   * @default true after a `wait` of this handle with `acceptPartial`, false otherwise
+   */
+  acceptPartial?: boolean;
 }
 
 /** Result of one download. */
@@ -108,8 +113,11 @@ export interface JobHandle {
   /** Discards the job. Resolves `already-gone` (and logs a warning) on HTTP 404. */
   discard(options?: CallOptions): Promise<'discarded' | 'already-gone'>;
   /**
-   * Reads `outputValues` of the finished job.
-   * @throws JobFailedError naming the missing outputs when expected outputs are absent
+   * Reads `outputValues` of the finished job. A failed job carries template values there, so its
+   * outputs are refused.
+   * @throws JobFailedError when the job did not succeed, or naming the missing outputs when
+   *   expected outputs are absent
+   * @throws InvalidInputError when the job has not finished yet
    */
   outputs(options?: OutputsOptions): Promise<Record<string, unknown>>;
   /**

@@ -317,7 +317,11 @@ class Client implements KnimeClient {
     try {
       const status = await handle.wait(options);
       jobSucceeded = true;
-      const outputs = await handle.outputs({ expect: options.expectOutputs ?? true, signal: options.signal });
+      const outputs = await handle.outputs({
+        expect: options.expectOutputs ?? true,
+        acceptPartial: options.acceptPartial,
+        signal: options.signal,
+      });
       const files: Record<string, string> = {};
       if (options.downloadDir !== undefined) {
         for (const download of await handle.downloadOutputs(options.downloadDir, options)) {

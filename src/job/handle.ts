@@ -4,6 +4,7 @@
  */
 import {
   CancelledError,
+  InvalidInputError,
   JobFailedError,
   type KnimeError,
   NetworkError,
@@ -61,6 +62,8 @@ export class RemoteJobHandle implements JobHandle {
   #lastSnapshot: JobSnapshot | undefined;
   #executeRequested: boolean;
   #cancelRequested = false;
+  /** Whether a wait of this handle accepted an `EXECUTION_FAILED_WITH_CONTENT` result. */
+  #partialAccepted = false;
   readonly #context: HandleContext;
 
   constructor(
@@ -248,7 +251,10 @@ export class RemoteJobHandle implements JobHandle {
       case 'succeeded':
         return status;
       case 'failed':
-        if (status.partial && options.acceptPartial) return status;
+        if (status.partial && options.acceptPartial) {
+          this.#partialAccepted = true;
+          return status;
+        }
         throw failure(
           `${where} failed with state ${status.state}${describeMessages(status)}${partialHint(status)}`,
         );
@@ -373,6 +379,7 @@ export class RemoteJobHandle implements JobHandle {
   async outputs(options: OutputsOptions = {}): Promise<Record<string, unknown>> {
     const status =
       this.#last?.terminal && this.#last.outputs !== undefined ? this.#last : await this.status(options);
+    this.#checkOutputsUsable(status, options.acceptPartial ?? this.#partialAccepted);
     const expected = await this.#expectedOutputs(options.expect ?? true, options.signal);
     const outputs = status.outputs;
     const missing = expected.filter((name) => outputs === undefined || !Object.hasOwn(outputs, name));
@@ -387,6 +394,23 @@ export class RemoteJobHandle implements JobHandle {
       );
     }
     return outputs ?? {};
+  }
+
+  /** Rejects outputs of unfinished or failed jobs, whose `outputValues` are template values. */
+  #checkOutputsUsable(status: JobStatus, acceptPartial: boolean): void {
+    if (status.outcome === 'succeeded' || (status.partial && acceptPartial)) return;
+    const where = `job ${this.id}${this.workflow ? ` of ${this.workflow}` : ''}`;
+    if (!status.terminal) {
+      throw new InvalidInputError(
+        `${where} has not finished (state ${status.state}); wait for it before reading its outputs`,
+        { jobId: this.id },
+      );
+    }
+    throw new JobFailedError(
+      `${where} ended in state ${status.state}, so its outputs are template values, not results` +
+        (status.partial ? ' (accept them with acceptPartial)' : ''),
+      { jobId: this.id, state: status.state, outcome: status.outcome, nodeMessages: status.failedNodes },
+    );
   }
 
   async #expectedOutputs(expect: boolean | readonly string[], signal?: AbortSignal): Promise<string[]> {

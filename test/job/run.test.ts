@@ -277,6 +277,30 @@ describe('waiting', () => {
 });
 
 describe('outputs', () => {
+  it('refuses the template outputs of a failed job', async () => {
+    const { client } = await simulatedServer();
+    const handle = await client.start('/Examples/Fail');
+    await expect(handle.wait()).rejects.toBeInstanceOf(JobFailedError);
+    const error = (await handle.outputs().catch((e: unknown) => e)) as JobFailedError;
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error.message).toContain('ended in state EXECUTION_FAILED, so its outputs are template values');
+  });
+
+  it('returns partial outputs after a wait that accepted them', async () => {
+    const { client } = await simulatedServer();
+    const handle = await client.start('/Examples/Partial');
+    await handle.wait({ acceptPartial: true });
+    expect(await handle.outputs()).toHaveProperty('result');
+    const fresh = client.getJob(handle.id);
+    await expect(fresh.outputs()).rejects.toThrow(/accept them with acceptPartial/);
+  });
+
+  it('refuses outputs of a running job', async () => {
+    const { client } = await simulatedServer();
+    const handle = await client.start('/Examples/Long');
+    await expect(handle.outputs()).rejects.toThrow(/has not finished \(state EXECUTING\); wait for it/);
+  });
+
   it('names missing expected outputs', async () => {
     const { client } = await simulatedServer();
     const handle = await client.start('/Examples/NoOutputs', { x: 1 });

@@ -32,7 +32,7 @@ export function findCycles(nodes: readonly GraphNode[]): string[][] {
   return cycles;
 }
 
-/** All steps that `name` depends on, directly or through other steps. */
+/** Returns all steps that `name` depends on, directly or through other steps. */
 export function ancestorsOf(name: string, nodes: readonly GraphNode[]): Set<string> {
   const byName = new Map(nodes.map((node) => [node.name, node]));
   const result = new Set<string>();

@@ -1,6 +1,6 @@
 /**
- * Errors of the pipeline runner. Each class says who throws it and when; the CLI maps them to exit
- * codes through `exitCodeFor` in `outcome.ts`.
+ * Errors of the pipeline runner. Each class documents who throws it and when. The CLI maps them to
+ * exit codes through `exitCodeForError` in `outcome.ts`.
  */
 
 /** A position in a pipeline file, 1-based. */

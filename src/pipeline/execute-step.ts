@@ -28,7 +28,7 @@ export interface RunScope {
   readonly resolveConnection: (name: string) => Promise<unknown>;
   /** Environment for steps: the runner's environment and the pipeline's resolved `env`. */
   readonly env: Readonly<Record<string, string>>;
-  /** Folder that holds `<run>/<step>/<attempt>` folders. */
+  /** Folder that contains the `<run>/<step>/<attempt>` folders. */
   readonly attemptsRoot: string;
   readonly pollIntervalMs: number;
   /** Time a cancel request may take after a timeout or abort, in milliseconds. */
@@ -139,7 +139,7 @@ function makeContext(
   };
 }
 
-/** An AbortSignal that fires on the run's abort or at `deadline` on the runner's clock. */
+/** Creates an AbortSignal that fires on the run's abort or at `deadline` on the runner's clock. */
 function attemptSignal(
   scope: RunScope,
   step: PipelineStep,
@@ -200,7 +200,7 @@ async function cancelRemote(
 
 /**
  * Runs one attempt, or attaches to an unfinished one from the ledger (`resume`). Never throws for a
- * failure of the step itself: the returned state says how the attempt ended.
+ * failure of the step itself, because the returned state records how the attempt ended.
  */
 async function runAttempt(
   scope: RunScope,

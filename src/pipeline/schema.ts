@@ -86,7 +86,7 @@ export const pipelineBaseSchema = z.strictObject({
   steps: z.record(name('a step name'), z.unknown()).describe('Steps by name'),
 });
 
-/** The full schema with one branch per step kind, for the published JSON Schema. */
+/** Builds the full schema with one branch per step kind, for the published JSON Schema. */
 export function pipelineFileSchema(): z.ZodType {
   const branches = stepKinds.map((kind) =>
     z

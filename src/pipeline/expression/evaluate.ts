@@ -3,11 +3,11 @@ import { ExpressionError, MissingReferenceError } from '../errors.js';
 import type { JsonValue, StepOutputs } from '../steps/types.js';
 import { type Expr, parseTemplate, type TemplatePart } from './parser.js';
 
-/** What `steps.<name>` holds for a step that ended. */
+/** Value of `steps.<name>` for a step that ended. */
 export interface StepView {
-  /** How the step ended before `continue-on-error` applied: succeeded, failed, timed-out, cancelled, skipped. */
+  /** End state before `continue-on-error` applies: succeeded, failed, timed-out, cancelled or skipped. */
   readonly outcome: string;
-  /** How dependents see it: like `outcome`, but `succeeded` for a failure with `continue-on-error`. */
+  /** End state as dependents see it: `outcome`, except `succeeded` for a failure with `continue-on-error`. */
   readonly conclusion: string;
   readonly outputs: StepOutputs;
 }

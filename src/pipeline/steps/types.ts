@@ -43,7 +43,7 @@ export interface RemoteRef {
   readonly details?: { readonly [key: string]: JsonValue };
 }
 
-/** How remote work ended, as reported by {@link StepKind.wait}. */
+/** End of remote work, as reported by {@link StepKind.wait}. */
 export type WaitResult =
   | { readonly status: 'succeeded'; readonly outputs: StepOutputs }
   | { readonly status: 'failed'; readonly error: string; readonly outputs?: StepOutputs }

@@ -155,13 +155,13 @@ async function checkHttp(http: NonNullable<WaitConfig['http']>, ctx: StepContext
 }
 
 /**
- * A sensor: waits until a file matching a glob exists or an HTTP endpoint on an allowed host answers
- * as expected. Nothing remote is started, so a resumed run simply checks again; the step's `timeout`
+ * A sensor: waits until a file matching a glob exists or an HTTP endpoint on an allowed host returns
+ * the expected response. Nothing remote is started, so a resumed run simply checks again; the step's `timeout`
  * is the deadline.
  */
 export const waitStep: StepKind<WaitConfig> = {
   name: 'wait',
-  description: 'Wait until a file matching a glob exists or an HTTP endpoint answers as expected',
+  description: 'Wait until a file matching a glob exists or an HTTP endpoint returns the expected response',
   remoteSystem: 'sensor',
   configSchema: waitConfig,
 

@@ -97,7 +97,11 @@ export function createHubApp(input: HubAppParts): HubApp {
   });
 
   app.use('*', async (c, next) => {
-    const result = parts.auth.authenticate(c.req.header('authorization'), c.req.query('authToken'));
+    const result = parts.auth.authenticate(
+      c.req.header('authorization'),
+      c.req.query('authToken'),
+      c.req.header('cookie'),
+    );
     if (!result.ok) {
       return problemResponse(c, options.errorStyle, {
         status: 401,

@@ -25,7 +25,11 @@ export class HubAuthenticator {
     this.#options = options;
   }
 
-  authenticate(header: string | undefined, authToken: string | undefined): HubAuthResult {
+  /**
+   * Checks the credentials of one request, in this order: the `Authorization` header, the
+   * `authToken` query parameter, and the browser-session cookie `knime_hub_auth` (a bearer token).
+   */
+  authenticate(header: string | undefined, authToken: string | undefined, cookie?: string): HubAuthResult {
     if (!this.#accounts.authenticationEnabled) {
       const first = this.#accounts.users[0] as UserAccount;
       return { ok: true, caller: { user: first, via: 'anonymous' } };
@@ -40,6 +44,8 @@ export class HubAuthenticator {
     }
     if (authToken !== undefined && this.#options.authTokenQuery === 'all')
       return this.#basic(authToken, 'auth-token');
+    const sessionToken = cookieValue(cookie, 'knime_hub_auth');
+    if (sessionToken !== undefined) return this.#bearer(sessionToken);
     return { ok: false, title: 'Authentication required. Send an application password or a bearer token.' };
   }
 
@@ -74,4 +80,13 @@ function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Reads one cookie from a `Cookie` header; undefined when it is absent. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const [key = '', ...value] = pair.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
 }

@@ -95,6 +95,16 @@ describe('hub simulator authentication', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('accepts the session cookie', async () => {
+    const h = await harness();
+    const response = await h.call('GET', '/accounts/identity', {
+      auth: null,
+      headers: { cookie: `other=1; knime_hub_auth=${CAROL_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { name: string }).name).toBe('carol');
+  });
+
   it('returns the application password owner', async () => {
     const h = await harness();
     const response = await h.call('GET', '/application-passwords/identity');

@@ -106,10 +106,13 @@ export interface JobHandle {
    */
   wait(options?: WaitOptions): Promise<JobStatus>;
   /**
-   * Requests cancellation. Sends nothing when the job is already in a terminal state.
-   * @returns the status after the request
+   * Requests cancellation and polls until the job is in a terminal state or `waitMs` (default
+   * 30000) ran out; then it logs "cancel requested, but the job is still running". Sends nothing
+   * when the job is already in a terminal state.
+   * @returns the last status read
+   * @throws ProtocolError when the server offers no cancel endpoint
    */
-  cancel(options?: CallOptions): Promise<JobStatus>;
+  cancel(options?: CallOptions & { waitMs?: number }): Promise<JobStatus>;
   /** Discards the job. Resolves `already-gone` (and logs a warning) on HTTP 404. */
   discard(options?: CallOptions): Promise<'discarded' | 'already-gone'>;
   /**

@@ -36,6 +36,7 @@ const DEFAULT_INTERVALS_MS = [100, 250, 500, 1000];
 const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
 const DEFAULT_NO_PROGRESS_TIMEOUT_MS = 300_000;
 const DEFAULT_MAX_POLL_FAILURES = 5;
+const DEFAULT_CANCEL_WAIT_MS = 30_000;
 
 /** Delay before poll number `index` (0 for the first poll after the start), in milliseconds. */
 export function pollDelay(poll: PollOptions, index: number): number {
@@ -341,7 +342,7 @@ export class RemoteJobHandle implements JobHandle {
     }
   }
 
-  async cancel(options: CallOptions = {}): Promise<JobStatus> {
+  async cancel(options: CallOptions & { waitMs?: number } = {}): Promise<JobStatus> {
     const before = await this.status(options);
     if (before.terminal) {
       this.#context.logger.info('job finished before cancel; nothing sent', {
@@ -352,11 +353,28 @@ export class RemoteJobHandle implements JobHandle {
     }
     this.#cancelRequested = true;
     await this.#context.backend.cancelJob(this.id, options);
-    try {
-      return await this.status(options);
-    } catch (error) {
-      if (error instanceof NotFoundError) return this.#goneStatus();
-      throw error;
+
+    // The server may stop the job a little later, so poll until it is terminal or `waitMs` is over.
+    const { clock, logger } = this.#context;
+    const giveUpAt = clock.now() + (options.waitMs ?? DEFAULT_CANCEL_WAIT_MS);
+    for (let index = 0; ; index += 1) {
+      let status: JobStatus;
+      try {
+        status = await this.status(options);
+      } catch (error) {
+        if (error instanceof NotFoundError) return this.#goneStatus();
+        throw error;
+      }
+      if (status.terminal) return status;
+      const remaining = giveUpAt - clock.now();
+      if (remaining <= 0) {
+        logger.warn('cancel requested, but the job is still running', {
+          jobId: this.id,
+          state: status.state,
+        });
+        return status;
+      }
+      await clock.sleep(Math.min(pollDelay(this.#context.poll, index), remaining), options.signal);
     }
   }
 

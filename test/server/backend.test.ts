@@ -259,6 +259,43 @@ describe('execution answers (HTTP 200 is not success)', () => {
   });
 });
 
+describe('cancel', () => {
+  it('polls until the job stops', async () => {
+    const { client, fetch } = setup([
+      json(job('EXECUTING')),
+      new Response(null, { status: 204 }),
+      json(job('EXECUTING')),
+      json(job('EXECUTION_CANCELLED')),
+    ]);
+    const status = await client.getJob(ID).cancel();
+    expect(status.outcome).toBe('cancelled');
+    expect(fetch.calls).toEqual([`GET ${JOB}`, `DELETE ${JOB}/execution`, `GET ${JOB}`, `GET ${JOB}`]);
+  });
+
+  it('reports a job that keeps running after the cancel', async () => {
+    const polls = Array.from({ length: 30 }, () => json(job('EXECUTING')));
+    const { client, logger, clock } = setup([
+      json(job('EXECUTING')),
+      new Response(null, { status: 204 }),
+      ...polls,
+    ]);
+    const started = clock.now();
+    const status = await client.getJob(ID).cancel({ waitMs: 10_000 });
+    expect(status.state).toBe('EXECUTING');
+    expect(clock.now() - started).toBe(10_000);
+    expect(logger.records.some((r) => r.message === 'cancel requested, but the job is still running')).toBe(
+      true,
+    );
+  });
+
+  it('reports a server without a cancel endpoint', async () => {
+    const { client } = setup([json(job('EXECUTING')), text('no such route', 404), json(job('EXECUTING'))]);
+    await expect(client.getJob(ID).cancel()).rejects.toThrow(
+      /offers no cancel endpoint at \/execution; discard job/,
+    );
+  });
+});
+
 describe('request bodies', () => {
   it('sends multipart with a generated boundary and JSON parts', async () => {
     const description: WorkflowDescription = {

@@ -171,3 +171,26 @@ describe('redaction', () => {
     expect(sink.text()).not.toContain('opaque-token-value');
   });
 });
+
+describe('createSafeLogger', () => {
+  it('drops records below the level', () => {
+    const sink = memoryLogger();
+    const logger = createSafeLogger(sink, { level: 'warn' });
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+    expect(sink.records.map((record) => record.level)).toEqual(['warn', 'error']);
+  });
+
+  it('masks secret fields and registered secrets', () => {
+    const sink = memoryLogger();
+    const logger = createSafeLogger(sink, { secrets: () => ['topsecret42'] });
+    logger.info('login with topsecret42', { password: 'x', nested: { url: 'https://u:p@knime.test/a' } });
+    expect(sink.records[0]).toEqual({
+      level: 'info',
+      message: 'login with [REDACTED]',
+      fields: { password: '[REDACTED]', nested: { url: 'https://knime.test/a' } },
+    });
+  });
+});

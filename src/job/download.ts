@@ -12,13 +12,13 @@ import { CancelledError, NetworkError, TimeoutError } from '../errors/index.js';
 import type { Clock } from '../transport/types.js';
 import type { ResourceStream } from './types.js';
 
-/** Longest pause between two chunks of a download before it counts as stalled, in milliseconds. */
+/** Maximum pause between two chunks of a download before it counts as stalled, in milliseconds. */
 export const DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
 
 /** Abort reason of a stalled download. */
 class IdleTimeout extends Error {}
 
-/** Longest file name kept, in characters; longer names are cut. */
+/** Maximum length of a file name, in characters. Longer names are cut. */
 const MAX_FILE_NAME_LENGTH = 200;
 
 /**

@@ -30,7 +30,7 @@ const STATE_OUTCOMES: Readonly<Record<string, Outcome>> = {
   UNDEFINED: 'unknown',
 };
 
-/** Hub `jobState` values that decide the outcome on their own, whatever the workflow state says. */
+/** Hub `jobState` values that decide the outcome on their own, whatever the workflow state is. */
 const DECISIVE_JOB_STATES: Readonly<Record<string, Outcome>> = {
   LOAD_REQUESTED: 'queued',
   LOADING: 'loading',

@@ -180,7 +180,7 @@ export interface CallOptions {
 }
 
 /**
- * What the job handle needs from a product. KNIME Server (REST API v4) implements it in
+ * Contract between the job handle and one product. KNIME Server (REST API v4) implements it in
  * `src/server/`, KNIME Business Hub in `src/hub/`. Methods throw errors of `src/errors/`.
  */
 export interface Backend {

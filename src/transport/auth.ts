@@ -3,7 +3,7 @@
  */
 import type { Auth, Clock, Logger } from './types.js';
 
-/** Longest time before the `exp` claim at which a JWT counts as expired (clock skew), in milliseconds. */
+/** Maximum time before the `exp` claim at which a JWT counts as expired (clock skew), in milliseconds. */
 const JWT_EXPIRY_MARGIN_MS = 30_000;
 
 /** Fetches a new token, for example from `GET <root>/rest/v4/auth/jwt` with Basic credentials. */

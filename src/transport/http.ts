@@ -1,6 +1,6 @@
 /**
- * HTTP client of the backends: builds URLs under the REST root, adds credentials, enforces the
- * per-request timeout, retries idempotent requests, and turns every failure into an error of the
+ * HTTP client of the backends. It builds URLs under the REST root, adds credentials, enforces the
+ * per-request timeout and retries idempotent requests. Every failure becomes an error of the
  * library's error tree with METHOD, redacted URL, status and a body excerpt.
  */
 import {
@@ -263,7 +263,7 @@ export class HttpClient {
           `(${contentType ?? 'no content type'}): ${excerpt}`,
         { request: info, status: response.status, body: excerpt },
       );
-      // A proxy or load balancer can answer with an HTML page for a moment; a repeat may succeed.
+      // A proxy or load balancer can return an HTML page for a moment, so a repeat may succeed.
       throw Object.assign(error, { transient: true });
     }
     return { ...base, data: parsed as T, body: null };

@@ -1,6 +1,6 @@
 /**
  * Request counting at the simulator: every request is classified by the REST API v4 operation it
- * calls, so a benchmark can say how many requests each job cost and of which kind.
+ * calls, so a benchmark can report how many requests each job cost and of which kind.
  */
 
 /** Operation of a KNIME Server REST API v4 request, by method and path. */

@@ -16,7 +16,7 @@ export interface SimulatorProcess {
 
 export interface SimulatorProcessStats {
   requests: { total: number; byOperation: Record<string, number> };
-  /** Bytes of `GET {workflow}:jobs` answers. */
+  /** Bytes of `GET {workflow}:jobs` responses. */
   listJobsResponseBytes: number;
   jobsCreated: number;
   executionsStarted: number;

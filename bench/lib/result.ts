@@ -6,7 +6,7 @@ export type Verdict = 'meets' | 'misses' | 'no target' | 'failed';
 export interface ResultRow {
   /** Scenario name, as given to `--only`. */
   scenario: string;
-  /** What was measured, such as "median of 20 spawns". */
+  /** Measured quantity, such as "median of 20 spawns". */
   metric: string;
   /** Formatted value with its unit. */
   value: string;

@@ -19,7 +19,7 @@ if (!workspace) {
 
 const simulator = await createServerSimulator({ workspace });
 const counter = new RequestCounter();
-/** Bytes of `GET {workflow}:jobs` answers, which grow with the number of the workflow's jobs. */
+/** Bytes of `GET {workflow}:jobs` responses, which grow with the number of the workflow's jobs. */
 let listBytes = 0;
 const server = await serveOnLoopback({
   async fetch(request: Request, env?: unknown) {

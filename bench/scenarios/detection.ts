@@ -121,7 +121,7 @@ export async function detection(options: DetectionOptions): Promise<ResultRow[]>
   return rows;
 }
 
-/** One job on a manual clock; exact and deterministic. */
+/** Runs one job on a manual clock; the result is exact and deterministic. */
 async function simulatedRun(workspace: string, kind: keyof typeof DURATIONS_MS): Promise<Sample> {
   const manual = new ManualClock(Date.UTC(2026, 0, 1));
   const simulator = await createServerSimulator({ workspace, clock: manual, createJob: 'background' });

@@ -1,7 +1,7 @@
 /**
  * Fan-out: one client process starts and watches many concurrent jobs against the simulator
- * process; wall time, CPU time and peak RSS of the client process, and the simulator's counters as
- * the check that every job ran exactly once and was discarded.
+ * process. The benchmark reports wall time, CPU time and peak RSS of the client process. The
+ * simulator's counters check that every job ran exactly once and was discarded.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -54,8 +54,8 @@ export interface HubBackendOptions extends HubTargetOptions {
    */
   loadTimeoutMs?: number;
   /**
-   * Time a job created with asynchronous loading may answer HTTP 404 before the client reports it
-   * as never visible, in milliseconds.
+   * Time during which a job created with asynchronous loading may return HTTP 404 before the
+   * client reports it as never visible, in milliseconds.
    * @default 30000
    */
   visibilityGraceMs?: number;
@@ -109,7 +109,7 @@ export class HubBackend implements Backend {
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof ProtocolError) {
         throw new ProtocolError(
-          `${this.baseUrl} did not answer like a KNIME Business Hub API (GET /accounts/identity: ${error.message}). ` +
+          `${this.baseUrl} did not respond like a KNIME Business Hub API (GET /accounts/identity: ${error.message}). ` +
             'Give the API root, such as https://api.<hub-host>/, not the web UI address.',
           { request: error.request, status: error.status, body: error.body, cause: error },
         );
@@ -362,7 +362,7 @@ export class HubBackend implements Backend {
     });
     if (response.status >= 300) {
       throw new ProtocolError(
-        `GET ${response.url} answered HTTP ${response.status} with a redirect the client could not follow ` +
+        `GET ${response.url} returned HTTP ${response.status} with a redirect the client could not follow ` +
           `(location ${redactUrl(response.headers.get('location') ?? 'missing')})`,
         { request: { method: 'GET', url: response.url }, status: response.status, jobId },
       );

@@ -1,7 +1,7 @@
 /**
  * Job creation on a Hub: one `POST` that is never repeated blindly, reconciliation of a lost
  * response against the job list of the workflow or deployment, the wait for the load, and the
- * capacity check that tells "no room in the execution context" apart from a failed workflow.
+ * capacity check that separates "no room in the execution context" from a failed workflow.
  */
 import {
   CancelledError,
@@ -32,7 +32,7 @@ export interface CreateSettings {
   createdBy: string;
 }
 
-/** What creation needs from the backend. */
+/** Backend services that job creation uses. */
 export interface CreateServices {
   http: HubHttp;
   directory: HubDirectory;
@@ -46,7 +46,7 @@ export interface CreateServices {
 
 /** `jobState` values of a job whose load has not finished. */
 const LOADING_JOB_STATES = new Set(['LOAD_REQUESTED', 'LOADING', 'UNDEFINED']);
-/** `jobState` values of a job that nobody executed yet, for reconciliation. */
+/** `jobState` values of a job that was not executed yet, for reconciliation. */
 const FRESH_JOB_STATES = new Set(['LOAD_REQUESTED', 'LOADING', 'LOADED', 'LOAD_ERROR', 'UNDEFINED']);
 const FRESH_WORKFLOW_STATES = new Set([
   'UNDEFINED',
@@ -176,10 +176,10 @@ async function postJob(
 }
 
 /**
- * Whether `job` may be the one a lost request created: new since the request, not claimed, not
- * executed, created no earlier than the request (within the clock skew), and not started by
- * another user. An initiator that is an application password cannot be checked against the
- * caller's user id, so it is accepted.
+ * Checks whether `job` may be the one a lost request created: new since the request, not claimed,
+ * not executed, created no earlier than the request (within the clock skew), and not started by
+ * another user. An initiator that is an application password cannot be compared with the caller's
+ * user id, so it is accepted.
  */
 function isCandidate(
   job: JobSnapshot,
@@ -204,7 +204,7 @@ function isCandidate(
   return true;
 }
 
-/** Whether the load of `job` has not finished. */
+/** Checks whether the load of `job` is still running. */
 export function isLoading(job: JobSnapshot): boolean {
   if (job.jobState !== undefined) return LOADING_JOB_STATES.has(job.jobState);
   return job.state === 'LOADING' || job.state === 'UNDEFINED';
@@ -306,9 +306,9 @@ async function asCapacityError(
 }
 
 /**
- * The execution context a job runs in: the job's own `executionContext`, the one the target
+ * Finds the execution context a job runs in: the job's own `executionContext`, the one the target
  * chose, the deployment's, or else the one visible context that the error text names (or the only
- * visible one). Never throws; `undefined` when it cannot be told.
+ * visible one). Never throws, and returns `undefined` when the context cannot be determined.
  */
 async function contextOf(
   services: CreateServices,
@@ -374,8 +374,8 @@ async function discardQuietly(services: CreateServices, jobId: string): Promise<
 }
 
 /**
- * Whether a failed job-creating request may have been carried out by the Hub: connection failures,
- * per-request timeouts, and gateway responses (502, 503, 504).
+ * Checks whether a failed job-creating request may have been carried out by the Hub: connection
+ * failures, per-request timeouts, and gateway responses (502, 503, 504).
  */
 export function isLostResponse(error: unknown): boolean {
   if (error instanceof NetworkError) return true;

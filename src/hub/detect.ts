@@ -3,11 +3,12 @@
  * Business Hub, and a backend that detects it before its first call and then delegates.
  *
  * The probes, in order, each one request below the given root:
- * 1. `GET /knime/rest`: a Hub answers with its billboard (mountId `KNIME-Hub`); a KNIME Server
- *    with the context root `/knime` answers with its own billboard (another mountId, or only a
- *    `version`), so the Server is at `/knime`.
- * 2. `GET /accounts/identity`: a Hub answers with the caller's account (`account:...` id).
- * 3. `GET /rest/v4/repository/`: a KNIME Server with the root context answers with its repository.
+ * 1. `GET /knime/rest`: a Hub returns its billboard (mountId `KNIME-Hub`). A KNIME Server with
+ *    the context root `/knime` returns its own billboard (another mountId, or only a `version`), so
+ *    the Server is at `/knime`.
+ * 2. `GET /accounts/identity`: a Hub returns the caller's account (`account:...` id).
+ * 3. `GET /rest/v4/repository/`, then `GET /knime/rest/v4/repository/`: a KNIME Server at the root
+ *    context, or at `/knime`, returns its repository root.
  */
 import { KnimeError, ProtocolError } from '../errors/index.js';
 import type {
@@ -64,17 +65,17 @@ export async function detectProduct(
   const identity = parseWire(identitySchema, await attempt('/accounts/identity'));
   if (identity.ok && identity.value.id.startsWith('account:')) return { kind: 'hub', url: root };
 
-  const repository = await attempt('/rest/v4/repository/');
-  if (
-    repository !== null &&
-    typeof repository === 'object' &&
-    ('path' in repository || 'children' in repository)
-  ) {
-    return { kind: 'server', url: root };
+  for (const contextRoot of ['', '/knime']) {
+    const repository = await attempt(`${contextRoot}/rest/v4/repository/`);
+    const isItem =
+      repository !== null &&
+      typeof repository === 'object' &&
+      ('path' in repository || 'children' in repository);
+    if (isItem) return { kind: 'server', url: `${root}${contextRoot}` };
   }
 
   throw new ProtocolError(
-    `${redactUrl(root)} answered like neither a KNIME Server nor a KNIME Business Hub (tried ${tried.join(', ')}). ` +
+    `${redactUrl(root)} did not respond like a KNIME Server or a KNIME Business Hub (tried ${tried.join(', ')}). ` +
       "Give the Server's context root (such as http://127.0.0.1:8080/knime) or the Hub's API root " +
       "(https://api.<hub-host>), or set kind: 'server' or 'hub'",
   );
@@ -118,7 +119,7 @@ export class DetectingBackend implements Backend {
     return this.#resolved.kind;
   }
 
-  /** The backend of the detected product, detecting it on the first call. */
+  /** Detects the product on the first call and returns its backend. */
   resolve(signal?: AbortSignal): Promise<Backend> {
     this.#backend ??= this.#detect(signal).then(
       (product) => {

@@ -53,7 +53,7 @@ export class HubDirectory {
   }
 
   /**
-   * The caller (`GET /accounts/identity`), read once per client.
+   * Reads the caller (`GET /accounts/identity`) once per client.
    * @throws ProtocolError when the reply is not an account
    */
   identity(signal?: AbortSignal): Promise<WireIdentity> {
@@ -103,7 +103,7 @@ export class HubDirectory {
     );
   }
 
-  /** Deployments of one scope or of every scope of the caller, every page. */
+  /** Lists the deployments of one scope, or of every scope of the caller, through every page. */
   async listDeployments(options: ListDeploymentsOptions = {}): Promise<HubDeployment[]> {
     const result: HubDeployment[] = [];
     const seen = new Set<string>();
@@ -127,7 +127,7 @@ export class HubDirectory {
     return result;
   }
 
-  /** One deployment by id. @throws NotFoundError when it does not exist */
+  /** Reads one deployment by id. @throws NotFoundError when it does not exist */
   async deployment(id: string, signal?: AbortSignal): Promise<HubDeployment> {
     const response = await this.#http.request({
       method: 'GET',
@@ -177,7 +177,7 @@ export class HubDirectory {
     return found;
   }
 
-  /** Execution contexts of one scope, or every context visible to the caller, with their capacity. */
+  /** Lists the execution contexts of one scope, or every visible one, with their capacity. */
   async listExecutionContexts(options: ListExecutionContextsOptions = {}): Promise<HubExecutionContext[]> {
     const paths =
       options.scope === undefined
@@ -203,7 +203,7 @@ export class HubDirectory {
     return result;
   }
 
-  /** One execution context by UUID. @throws NotFoundError when it does not exist or is not visible */
+  /** Reads one execution context by UUID. @throws NotFoundError when it does not exist or is not visible */
   async executionContext(id: string, signal?: AbortSignal): Promise<HubExecutionContext> {
     const response = await this.#http.request({
       method: 'GET',

@@ -79,8 +79,8 @@ export class HubHttp {
 
   /**
    * Reads every page of a list endpoint and returns the items under `key`. Asks for cursor paging
-   * (`pagelen` without `page`) and follows `pagination.nextPageCursor`; a Hub that answers with
-   * page numbers instead is followed through its `knime:next-page` link.
+   * (`pagelen` without `page`) and follows `pagination.nextPageCursor`; a Hub that pages by
+   * number instead is followed through its `knime:next-page` link.
    * @throws ProtocolError when a page has no `key` array or the next-page link leaves the API root
    */
   async list(

@@ -25,7 +25,7 @@ export {
 } from './target.js';
 
 /**
- * The Hub backend of `client`, detecting the product first when the client was created with
+ * Returns the Hub backend of `client`, detecting the product first when the client was created with
  * `kind: 'auto'`.
  * @throws InvalidInputError when the client talks to a KNIME Server
  */

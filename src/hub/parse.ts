@@ -39,12 +39,12 @@ export interface HubDeployment {
 /** Capacity of an execution context, from its settings and live metrics. */
 export interface ExecutionContextCapacity {
   /**
-   * `available` when it can load another job; `full` when its loaded jobs reached the limit;
-   * `stopped` when no executor runs and none starts on demand; `disabled` when it takes no jobs.
+   * `available` when the context can load another job, `full` when its loaded jobs reached the
+   * limit, `stopped` when no executor runs and none starts on demand, `disabled` when it takes no jobs.
    */
   status: 'available' | CapacityStatus;
   loadedJobs: number | undefined;
-  /** Loaded jobs it holds at once, or `undefined` for no limit (the Hub writes 2147483647). */
+  /** Maximum of loaded jobs at once, or `undefined` for no limit (the Hub writes 2147483647). */
   maxLoadedJobs: number | undefined;
   jobs: number | undefined;
   minExecutors: number | undefined;
@@ -191,10 +191,10 @@ export function toExecutionContext(wire: WireExecutionContext): HubExecutionCont
 /**
  * Judges whether a context can load another job.
  *
- * NOTE: the Hub documents the context states (running, stopped, at full capacity, disabled) but no
- * field that carries them. The client reads them from the fields it has: `isDisabled`; loaded jobs
- * against `maxLoadedJobsPerExecutor` times `maxExecutors`; and no minimum executor together with
- * auto-start off for a stopped context.
+ * NOTE: KNIME documents the context states (running, stopped, at full capacity, disabled) but no
+ * field that carries them. The client derives them from `isDisabled`, from loaded jobs against
+ * `maxLoadedJobsPerExecutor` times `maxExecutors`, and, for a stopped context, from a minimum of
+ * zero executors together with auto-start turned off.
  */
 export function capacityOf(wire: WireExecutionContext): ExecutionContextCapacity {
   const perExecutor = wire.maxLoadedJobsPerExecutor;

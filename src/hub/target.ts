@@ -1,6 +1,6 @@
 /**
- * What a Hub job is started from, written as one string so that it fits the backend contract's
- * `workflow` argument and a CLI argument:
+ * Hub targets: the workflow or deployment a Hub job starts from, written as one string so that it
+ * fits the backend contract's `workflow` argument and a CLI argument:
  *
  * - `/Users/<account>/<space>/<folders>/<workflow>`: an ad hoc job of a workflow path
  * - `*<item id>`: an ad hoc job of a workflow item id
@@ -33,7 +33,7 @@ export type HubTarget =
   | ({ kind: 'deployment'; id: string } & HubTargetOptions)
   | ({ kind: 'deployment-name'; name: string } & HubTargetOptions);
 
-/** Whether `value` is a deployment id such as `rest:<uuid>`. */
+/** Checks whether `value` is a deployment id such as `rest:<uuid>`. */
 export function isDeploymentId(value: string): boolean {
   return DEPLOYMENT_ID.test(value);
 }

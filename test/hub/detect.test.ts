@@ -69,7 +69,7 @@ describe('product detection', () => {
     });
     const error = (await client.validate().catch((e: unknown) => e)) as ProtocolError;
     expect(error).toBeInstanceOf(ProtocolError);
-    expect(error.message).toContain('neither a KNIME Server nor a KNIME Business Hub');
+    expect(error.message).toContain('did not respond like a KNIME Server or a KNIME Business Hub');
     expect(error.message).toContain("set kind: 'server' or 'hub'");
   });
 });

@@ -121,7 +121,7 @@ describe('hub problem documents', () => {
     const wrong = await hubFixture({ client: { url: `${sim.baseUrl}/not-the-api` } });
     const error = (await wrong.client.validate().catch((e: unknown) => e)) as ProtocolError;
     expect(error).toBeInstanceOf(ProtocolError);
-    expect(error.message).toContain('did not answer like a KNIME Business Hub API');
+    expect(error.message).toContain('did not respond like a KNIME Business Hub API');
     expect(client.baseUrl).toBe('http://api.hub.test');
   });
 });

@@ -134,18 +134,20 @@ export class HubJobs {
       this.#contexts.freeSlots(options.context, this.loadedJobs(options.context)) > 0 &&
       !this.#waiters.some((waiter) => waiter.context.id === options.context.id);
 
-    if (!hasSlot()) {
+    let job: HubJob;
+    if (hasSlot()) {
+      job = this.#start(options);
+    } else {
       if (options.asyncLoading) return this.view(this.#queue(options, deadlineMs));
       if (this.#options.capacityRejection === 'load-error') return this.view(this.#capacityFailure(options));
-      const admitted = await this.#waitForSlot(options.context, deadlineMs, options.signal);
+      const admitted = await this.#waitForSlot(options, deadlineMs);
       if (!admitted) {
         throw new HubError(504, 'The job could not be loaded in time.', [
           `Execution context '${options.context.name}' (${options.context.id}) has no free executor slot; waited ${options.timeoutMs} ms.`,
         ]);
       }
+      job = admitted;
     }
-
-    const job = this.#start(options);
     if (options.asyncLoading) return this.view(job);
 
     const engineId = job.engineId as string;
@@ -230,18 +232,19 @@ export class HubJobs {
     return job;
   }
 
-  #waitForSlot(
-    context: ExecutionContext,
-    deadlineMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<boolean> {
+  /**
+   * Waits for a slot for a synchronous creation. The job starts inside the admission, so the slot
+   * is taken before the next waiter is considered. Resolves undefined at the deadline or on abort.
+   */
+  #waitForSlot(options: CreateOptions, deadlineMs: number): Promise<HubJob | undefined> {
+    const { context, signal } = options;
     return new Promise((resolve) => {
       const waiter: SlotWaiter = {
         context,
         admit: () => {
           cancelTimer();
           signal?.removeEventListener('abort', onAbort);
-          resolve(true);
+          resolve(this.#start(options));
         },
       };
       const remove = () => {
@@ -250,12 +253,12 @@ export class HubJobs {
       const onAbort = () => {
         cancelTimer();
         remove();
-        resolve(false);
+        resolve(undefined);
       };
       const cancelTimer = this.#engine.clock.setTimer(deadlineMs, () => {
         signal?.removeEventListener('abort', onAbort);
         remove();
-        resolve(false);
+        resolve(undefined);
       });
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
@@ -266,8 +269,8 @@ export class HubJobs {
   #admit(): void {
     for (const waiter of [...this.#waiters]) {
       const free = this.#contexts.freeSlots(waiter.context, this.loadedJobs(waiter.context));
-      const before = this.#waiters.filter((candidate) => candidate.context.id === waiter.context.id);
-      if (before[0] !== waiter || free <= 0) continue;
+      const queue = this.#waiters.filter((candidate) => candidate.context.id === waiter.context.id);
+      if (queue[0] !== waiter || free <= 0) continue;
       this.#waiters = this.#waiters.filter((candidate) => candidate !== waiter);
       waiter.admit();
     }

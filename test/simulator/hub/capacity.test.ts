@@ -136,4 +136,18 @@ describe('hub simulator execution context capacity', () => {
     h.sim.parts.jobs.recheckCapacity();
     expect((await job(h, queued.id)).jobState).toBe('LOADED');
   });
+
+  it('admits one waiter per free slot', async () => {
+    const h = await harness(oneSlot());
+    const first = await createJob(h, '/Services/Greeter');
+    const earlier = h.call('POST', `/jobs?workflowUri=${greeter}&timeout=5000`);
+    const later = h.call('POST', `/jobs?workflowUri=${greeter}&timeout=5000`);
+    await new Promise((resolve) => setImmediate(resolve));
+    await h.call('DELETE', `/jobs/${first}`);
+    const admitted = await earlier;
+    const rejected = await settle(h, later, 1000);
+    expect(admitted.status).toBe(201);
+    expect(rejected.status).toBe(504);
+    expect(h.sim.parts.jobs.loadedJobs(h.sim.parts.contexts.default)).toBe(1);
+  });
 });

@@ -120,3 +120,23 @@ export async function readJsonObject(c: HubContext): Promise<Record<string, unkn
   }
   return value as Record<string, unknown>;
 }
+
+/**
+ * Reads the id array of a bulk delete (`DELETE /jobs`, `DELETE /deployments`).
+ *
+ * @throws {HubError} 422 when the body is not a JSON array of strings.
+ */
+export async function readIdArray(c: HubContext, what: string): Promise<string[]> {
+  let ids: unknown;
+  try {
+    ids = JSON.parse((await c.req.text()) || 'null');
+  } catch {
+    ids = null;
+  }
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    throw new HubError(422, 'Invalid request body.', [
+      `Send a JSON array of ${what} ids, such as ["<id>", ...].`,
+    ]);
+  }
+  return ids;
+}

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { mergeInputs, queryInputs, readInputs, readJsonObject } from './body.js';
+import { mergeInputs, queryInputs, readIdArray, readInputs, readJsonObject } from './body.js';
 import { type Deployment, deploymentJson } from './deployments.js';
 import { newJob, runOneShot } from './execution.js';
 import {
@@ -173,10 +173,7 @@ export function registerDeploymentRoutes(app: Hono<HubEnv>, parts: HubParts): vo
   });
 
   app.delete('/deployments', async (c) => {
-    const ids = JSON.parse((await c.req.text()) || 'null') as unknown;
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-      throw new HubError(422, 'Invalid request body.', ['Send a JSON array of deployment ids.']);
-    }
+    const ids = await readIdArray(c, 'deployment');
     const found = ids.map((id) => requireDeployment(parts, c, id));
     for (const deployment of found) deployments.delete(deployment.id);
     return noContent(c);

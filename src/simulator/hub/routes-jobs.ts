@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { mergeInputs, queryInputs, readInputs, readJsonObject } from './body.js';
+import { mergeInputs, queryInputs, readIdArray, readInputs, readJsonObject } from './body.js';
 import { executionResponse, newJob, runOneShot } from './execution.js';
 import {
   apiUrl,
@@ -152,17 +152,7 @@ export function registerJobRoutes(app: Hono<HubEnv>, parts: HubParts): void {
   });
 
   app.delete('/jobs', async (c) => {
-    let ids: unknown;
-    try {
-      ids = JSON.parse((await c.req.text()) || 'null');
-    } catch {
-      ids = null;
-    }
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-      throw new HubError(422, 'Invalid request body.', [
-        'Send a JSON array of job ids, such as ["<uuid>", ...].',
-      ]);
-    }
+    const ids = await readIdArray(c, 'job');
     const found = ids.map((id) => requireJob(c, parts, id));
     for (const job of found) jobs.discard(job);
     return noContent(c);

@@ -283,6 +283,10 @@ const SCENARIOS: Record<string, Scenario> = {
       await h.json('DELETE', '/deployments', [id]),
       await h.json('DELETE', '/deployments', [id]),
       await h.json('DELETE', '/deployments', 'nope'),
+      await h.call('DELETE', '/deployments', {
+        body: '[not json',
+        headers: { 'content-type': 'application/json' },
+      }),
     ];
   },
   'GET /deployments/{id}': async (h) => {

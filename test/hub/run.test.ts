@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, JobFailedError, TimeoutError } from '../../src/errors/index.js';
+import type { ManualClock } from '../../src/simulator/common/clock.js';
 import { createDeployment, hubFixture, hubPath, settle } from './support.js';
 
 const GREETER = hubPath('/Services/Greeter');
@@ -211,5 +212,67 @@ describe('hub one-shot outcome', () => {
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error.state).toBe('EXECUTION_FAILED');
     expect(error.message).toContain('Python Script 12:3: Execute failed: division by zero');
+  });
+});
+
+describe('hub slow and late replies', () => {
+  it('waits past the Hub timeout for a one-shot reply', async () => {
+    let clock: ManualClock | undefined;
+    const { client, sim, manual } = await hubFixture({
+      client: { requestTimeoutMs: 10_000 },
+      // Deliver the execution reply 55 s after the request, later than its timeout=50000.
+      wrapFetch: (fetch) => async (input, init) => {
+        const response = await fetch(input, init);
+        if (String(input).includes('/execution') && clock) {
+          const at = clock.now() + 55_000;
+          await new Promise((resolve) => clock?.setTimer(at, () => resolve(undefined)));
+        }
+        return response;
+      },
+    });
+    clock = manual;
+    const id = await createDeployment(sim, '/Services/Greeter');
+    const result = await settle(
+      manual,
+      client.execute(id, { 'json-input': { name: 'late' } }, { timeoutMs: 50_000 }),
+    );
+    expect(result.outputs['json-output']).toBe('Hello, late!');
+    expect(sim.stats.executionsStarted).toBe(1);
+  });
+
+  it('treats 404 right after creation as not visible yet', async () => {
+    let hidden = 2;
+    const { client, sim } = await hubFixture({
+      wrapFetch: (fetch) => async (input, init) => {
+        const url = new URL(String(input));
+        if ((init?.method ?? 'GET') === 'GET' && /^\/jobs\/[0-9a-f-]{36}$/.test(url.pathname) && hidden > 0) {
+          hidden -= 1;
+          return Response.json({ title: 'Job does not exist.', details: [] }, { status: 404 });
+        }
+        return fetch(input, init);
+      },
+    });
+    const result = await client.run(GREETER, { 'json-input': { name: 'soon' } });
+    expect(result.outputs['json-output']).toBe('Hello, soon!');
+    expect(hidden).toBe(0);
+    expect(sim.stats.jobsCreated).toBe(1);
+  });
+
+  it('reports a job that never becomes visible', async () => {
+    const { client, sim } = await hubFixture({
+      client: { hub: { visibilityGraceMs: 2000 } },
+      wrapFetch: (fetch) => async (input, init) => {
+        const url = new URL(String(input));
+        if ((init?.method ?? 'GET') === 'GET' && /^\/jobs\/[0-9a-f-]{36}$/.test(url.pathname)) {
+          return Response.json({ title: 'Job does not exist.', details: [] }, { status: 404 });
+        }
+        return fetch(input, init);
+      },
+    });
+    const error = (await client
+      .run(GREETER, { 'json-input': { name: 'x' } })
+      .catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain('never became visible within 2000 ms');
+    expect(sim.stats.executionsStarted).toBe(0);
   });
 });

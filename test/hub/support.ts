@@ -186,7 +186,7 @@ export async function createDeployment(
 }
 
 /**
- * Moves the simulator's manual clock in 100 ms steps until `request` settles, for synchronous
+ * Moves the simulator's manual clock in 100 ms steps (200 s at most) until `request` settles, for synchronous
  * calls that wait on simulated time while the client itself does not sleep.
  */
 export async function settle<T>(clock: ManualClock, request: Promise<T>): Promise<T> {
@@ -199,7 +199,7 @@ export async function settle<T>(clock: ManualClock, request: Promise<T>): Promis
       done = true;
     },
   );
-  for (let turn = 0; turn < 500 && !done; turn++) {
+  for (let turn = 0; turn < 2000 && !done; turn++) {
     await new Promise((resolve) => setImmediate(resolve));
     if (!done) clock.advance(100);
   }

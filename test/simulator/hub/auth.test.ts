@@ -119,7 +119,7 @@ describe('hub simulator authentication', () => {
     expect(withBearer.status).toBe(401);
   });
 
-  it('answers 403 to a valid caller outside the space owner', async () => {
+  it('403 for a caller outside the team', async () => {
     const h = await harness();
     const response = await h.call('POST', `/jobs?workflowUri=${workflowUri('/Services/Greeter')}`, {
       auth: BOB,

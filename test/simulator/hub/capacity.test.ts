@@ -20,7 +20,7 @@ function oneSlot(extra: Record<string, unknown> = {}) {
 }
 
 describe('hub simulator execution context capacity', () => {
-  it('answers 504 when no slot frees within the load timeout', async () => {
+  it('504 when no slot frees in time', async () => {
     const h = await harness(oneSlot());
     await createJob(h, '/Services/Greeter');
     const started = h.clock.now();
@@ -33,7 +33,7 @@ describe('hub simulator execution context capacity', () => {
     expect(h.sim.parts.jobs.all()).toHaveLength(1);
   });
 
-  it('loads a waiting job once a slot frees', async () => {
+  it('loads a waiter once a slot frees', async () => {
     const h = await harness(oneSlot());
     const first = await createJob(h, '/Services/Greeter');
     const waiting = h.call('POST', `/jobs?workflowUri=${greeter}&timeout=60000`);
@@ -45,7 +45,7 @@ describe('hub simulator execution context capacity', () => {
     expect(((await response.json()) as JobBody).jobState).toBe('LOADED');
   });
 
-  it('queues an asyncLoading job while the context is full', async () => {
+  it('queues async loads while full', async () => {
     const h = await harness(oneSlot());
     const first = await createJob(h, '/Services/Greeter');
     const response = await h.call('POST', `/jobs?workflowUri=${greeter}&asyncLoading=true`);
@@ -65,7 +65,7 @@ describe('hub simulator execution context capacity', () => {
     expect([loaded.jobState, loaded.workflowState]).toEqual(['LOADED', 'IDLE']);
   });
 
-  it('fails a queued job to load at its deadline', async () => {
+  it('queued job fails at its deadline', async () => {
     const h = await harness(oneSlot({ defaultLoadTimeoutMs: 2000 }));
     await createJob(h, '/Services/Greeter');
     const queued = (await (
@@ -95,7 +95,7 @@ describe('hub simulator execution context capacity', () => {
     expect(response.status).toBe(504);
   });
 
-  it('rejects jobs in a disabled context with 422', async () => {
+  it('disabled context rejects jobs', async () => {
     const h = await harness({ executionContexts: [{ name: 'Off', status: 'disabled' }] });
     const response = await h.call('POST', `/jobs?workflowUri=${greeter}`);
     expect(response.status).toBe(422);

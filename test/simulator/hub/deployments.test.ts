@@ -176,7 +176,7 @@ describe('hub simulator deployments', () => {
     expect(list.jobs.map((j) => j.id)).toEqual([job.id]);
   });
 
-  it('writes the bare UUID as deploymentId when configured', async () => {
+  it('bare UUID deploymentId option', async () => {
     const h = await harness({ deploymentIdFormat: 'uuid' });
     const deployment = await deploy(h, '/deployments/rest');
     const job = (await (await h.call('POST', `/deployments/${deployment.id}/jobs`)).json()) as JobBody;
@@ -207,13 +207,13 @@ describe('hub simulator deployments', () => {
     expect(Object.keys(job['@controls'])).toEqual(['self', 'knime:new-session', 'knime:new-view-session']);
   });
 
-  it('answers 422 for jobs of an unknown deployment', async () => {
+  it('422 for jobs of unknown deployment', async () => {
     const h = await harness();
     const response = await h.call('POST', '/deployments/rest:00000000-0000-4000-8000-000000000000/jobs');
     expect(response.status).toBe(422);
   });
 
-  it('executes a deployment synchronously and discards the job', async () => {
+  it('synchronous deployment execution discards job', async () => {
     const h = await harness();
     const deployment = await deploy(h, '/deployments/rest');
     const response = await settle(
@@ -266,7 +266,7 @@ describe('hub simulator deployments', () => {
     expect((await h.call('GET', `/jobs/${job.id}`)).status).toBe(404);
   });
 
-  it('serves the open-api document of REST deployments only', async () => {
+  it('open-api for REST deployments only', async () => {
     const h = await harness();
     const rest = await deploy(h, '/deployments/rest');
     const document = (await (await h.call('GET', `/deployments/${rest.id}/open-api`)).json()) as {

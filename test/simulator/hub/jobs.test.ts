@@ -80,7 +80,7 @@ describe('hub simulator jobs', () => {
     expect(((await response.json()) as JobBody).workflowState).toBe('EXECUTING');
   });
 
-  it('returns the job before the start when configured', async () => {
+  it('before-start async response option', async () => {
     const h = await harness({ asyncExecuteResponse: 'before-start' });
     const id = await createJob(h, '/Services/Long');
     const response = await h.json('POST', `/jobs/${id}?async=true`, {});
@@ -272,7 +272,7 @@ describe('hub simulator jobs', () => {
     expect(expired.status).toBe(404);
   });
 
-  it('rejects inline input over 10 MB with 422', async () => {
+  it('422 for inline input over 10 MB', async () => {
     const h = await harness();
     const id = await createJob(h, '/Services/Greeter');
     const response = await h.json('POST', `/jobs/${id}`, { 'json-input': 'x'.repeat(10 * 1024 * 1024) });
@@ -410,7 +410,7 @@ describe('hub simulator jobs', () => {
     expect(((await response.json()) as { title: string }).title).toBe('No resource at GET /no/such/thing.');
   });
 
-  it('runs a one-shot execution and discards its job', async () => {
+  it('one-shot execution discards its job', async () => {
     const h = await harness();
     const response = await settle(
       h,
@@ -436,7 +436,7 @@ describe('hub simulator jobs', () => {
     expect(h.sim.parts.jobs.all()).toEqual([]);
   });
 
-  it('keeps a one-shot job after a 504 when configured', async () => {
+  it('keeps one-shot job on 504 option', async () => {
     const h = await harness({ oneShotTimeout: 'keep' });
     const response = await settle(
       h,
@@ -549,7 +549,7 @@ describe('hub simulator jobs', () => {
     }
   });
 
-  it('returns a not executable one-shot job with 200', async () => {
+  it('200 for a not executable one-shot', async () => {
     const h = await harness();
     const response = await settle(
       h,

@@ -123,7 +123,7 @@ describe('hub simulator entry points', () => {
     expect(body.executionContexts[0]?.defaultForSpaces).toHaveLength(1);
   });
 
-  it('rejects an item version for an unknown item', async () => {
+  it('item version of an unknown item', async () => {
     await expect(
       createHubSimulator({
         workspace: buildWorkspace(WORKFLOWS),
@@ -149,7 +149,7 @@ describe('hub simulator entry points', () => {
 });
 
 describeWithFixtures('hub simulator on a KNIME workspace folder', () => {
-  it('prints the API root as the first CLI line', async () => {
+  it('CLI prints the API root first', async () => {
     const lines: string[] = [];
     const served = await serveHubSimulatorFromCli(
       { workspace: fixturePath('knime-workspace'), seed: 3, hub: { executionContexts: [{ name: 'Demo' }] } },

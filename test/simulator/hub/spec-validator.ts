@@ -22,7 +22,7 @@ export interface SpecDocument {
  * Each follows a recorded Hub body or the reference's choice, which win over the document:
  * - `date-time`: the Hub writes Java `ZonedDateTime` text such as `2025-06-26T10:02:58.103Z[GMT]`
  *   (recorded deployment list), which RFC 3339 does not allow; the check strips the `[Zone]`.
- * - `BaseWorkflowJob.deploymentId` is typed `uuid`, but the id it holds has the form
+ * - `BaseWorkflowJob.deploymentId` is typed `uuid`, but its value has the form
  *   `rest:<uuid>` (the document's own filter description calls it fully qualified).
  */
 const SCHEMA_PATCHES: ReadonlyArray<{ schema: string; property: string; format: string }> = [

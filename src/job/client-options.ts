@@ -1,4 +1,5 @@
 import type { HubBackendOptions } from '../hub/backend.js';
+import type { ServerBackendOptions } from '../server/backend.js';
 import type { Auth, Clock, Logger, LogLevel, RetryOptions, TlsOptions } from '../transport/types.js';
 import type { DiscardPolicy, PollOptions } from './options.js';
 
@@ -19,6 +20,8 @@ export interface ClientOptions {
   kind?: 'server' | 'hub' | 'auto';
   /** Hub settings: default item version, execution context and scope, load timeout. */
   hub?: HubBackendOptions;
+  /** KNIME Server settings: cancel path, reconciliation of lost creations, resend attempts. */
+  server?: Omit<ServerBackendOptions, 'username'>;
   /**
    * Credentials. On a Hub, an application password is `{ type: 'basic', username: <its id>,
    * password: <its secret> }`, and a Keycloak token is `{ type: 'bearer', token }`.

@@ -60,7 +60,7 @@ export function createClient(options: ClientOptions): KnimeClient {
 
   const transport = createTransport(url.restRoot, { ...options, auth });
   const username = auth && auth.type !== 'bearer' ? auth.username : undefined;
-  const backend = new ServerBackend(transport.http, { username });
+  const backend = new ServerBackend(transport.http, { ...options.server, username });
   return clientFromBackend(backend, options, transport);
 }
 
@@ -90,7 +90,10 @@ function createHubClient(options: ClientOptions, kind: 'hub' | 'auto'): KnimeCli
     (product) => {
       if (product.kind === 'hub') return createHubBackend(product.url, makeHttp, auth, options.hub);
       const username = auth && auth.type !== 'bearer' ? auth.username : undefined;
-      return new ServerBackend(makeHttp(resolveServerUrl(product.url).restRoot), { username });
+      return new ServerBackend(makeHttp(resolveServerUrl(product.url).restRoot), {
+        ...options.server,
+        username,
+      });
     },
   );
   return clientFromBackend(backend, options, transport);

@@ -134,3 +134,34 @@ describe('authentication against the simulator', () => {
     await expect(client.start('/Examples/Fail')).rejects.toBeInstanceOf(PermissionError);
   });
 });
+
+describe('server options', () => {
+  it('turns cancel off with server.cancelPath false', async () => {
+    const { simulator, clock } = await simulatedServer();
+    const client = createClient({
+      url: simulator.baseUrl,
+      fetch: simulator.fetch,
+      clock,
+      server: { cancelPath: false },
+    });
+    const handle = await client.start('/Examples/Long');
+    await expect(handle.cancel()).rejects.toThrow(/cancel of job .* is turned off/);
+    expect(simulator.stats.cancels).toBe(0);
+  });
+
+  it('skips the job list before creation with reconcileCreate false', async () => {
+    const { simulator, clock } = await simulatedServer();
+    const seen: string[] = [];
+    const client = createClient({
+      url: simulator.baseUrl,
+      fetch: (input, init) => {
+        seen.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+        return simulator.fetch(input, init);
+      },
+      clock,
+      server: { reconcileCreate: false },
+    });
+    await client.start('/Examples/Greeting', { name: 'x' });
+    expect(seen).not.toContain('GET /knime/rest/v4/repository/Examples/Greeting:jobs');
+  });
+});

@@ -24,7 +24,14 @@ import type {
 } from '../job/types.js';
 import { buildMultipart, needsMultipart } from '../server/multipart.js';
 import { redactUrl } from '../transport/redact.js';
-import { createHubJob, isLostResponse, pause, type ResolvedTarget, withCause } from './create.js';
+import {
+  createHubJob,
+  isLostResponse,
+  pause,
+  type ResolvedTarget,
+  rateLimitDelay,
+  withCause,
+} from './create.js';
 import { HubDirectory, type ListDeploymentsOptions, type ListExecutionContextsOptions } from './directory.js';
 import { encodeSegment, type HubHttp } from './http.js';
 import { describeHubOpenApi } from './openapi.js';
@@ -257,6 +264,16 @@ export class HubBackend implements Backend {
           return undefined;
         }
       } catch (error) {
+        const retryAfterMs = rateLimitDelay(error, attempt);
+        if (retryAfterMs !== undefined && attempt < this.#options.maxUnlandedAttempts) {
+          this.#http.logger.warn('execute request was rate limited (HTTP 429); sending it again', {
+            jobId,
+            attempt,
+            delayMs: retryAfterMs,
+          });
+          await pause(this.#http, retryAfterMs, options.signal);
+          continue;
+        }
         if (!isLostResponse(error)) throw error;
 
         // The request may have reached the Hub. A job that left its ready state, or has an

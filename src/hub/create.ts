@@ -133,6 +133,16 @@ async function postJob(
       services.claimed.add(job.id);
       return job;
     } catch (error) {
+      const retryAfterMs = rateLimitDelay(error, attempt);
+      if (retryAfterMs !== undefined && attempt < settings.maxUnlandedAttempts) {
+        http.logger.warn('job creation was rate limited (HTTP 429); sending it again', {
+          target: target.label,
+          attempt,
+          delayMs: retryAfterMs,
+        });
+        await pause(http, retryAfterMs, signal);
+        continue;
+      }
       if (!isLostResponse(error) || before === undefined) {
         throw await asCapacityError(services, target, error, signal);
       }
@@ -383,6 +393,17 @@ export function isLostResponse(error: unknown): boolean {
   return (
     error instanceof ServerError && (error.status === 502 || error.status === 503 || error.status === 504)
   );
+}
+
+/**
+ * Returns the delay before a request that got HTTP 429 is sent again: `Retry-After` when the Hub
+ * sent one, else 250 ms doubled per attempt up to 4 s. A 429 means the Hub did not act on the
+ * request, so even a job-creating request may be repeated. Returns `undefined` for other errors.
+ */
+export function rateLimitDelay(error: unknown, attempt: number): number | undefined {
+  if (!(error instanceof ServerError) || error.status !== 429) return undefined;
+  const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof retryAfterMs === 'number' ? retryAfterMs : Math.min(4000, 250 * 2 ** (attempt - 1));
 }
 
 export async function pause(http: HubHttp, ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -96,3 +96,32 @@ describe('hub lost responses', () => {
     expect(sim.stats.executionsStarted).toBe(1);
   });
 });
+
+describe('hub rate limits', () => {
+  it('sends rate-limited requests again without duplicates', async () => {
+    const limited = new Set<string>();
+    const { client, sim, clock } = await hubFixture({
+      // The first creation and the first execution get HTTP 429, as a rate-limited Hub answers.
+      wrapFetch: (fetch) => async (input, init) => {
+        const path = new URL(String(input)).pathname;
+        const kind =
+          path === '/jobs' ? 'create' : /^\/jobs\/[0-9a-f-]{36}$/.test(path) ? 'execute' : undefined;
+        if (init?.method === 'POST' && kind !== undefined && !limited.has(kind)) {
+          limited.add(kind);
+          return Response.json(
+            { title: 'Too many requests.', details: [] },
+            { status: 429, headers: { 'retry-after': '2' } },
+          );
+        }
+        return fetch(input, init);
+      },
+    });
+    const result = await client.run(GREETER, { 'json-input': { name: 'slow down' } });
+
+    expect(result.outputs['json-output']).toBe('Hello, slow down!');
+    expect([...limited].sort()).toEqual(['create', 'execute']);
+    expect(sim.stats.jobsCreated).toBe(1);
+    expect(sim.stats.executionsStarted).toBe(1);
+    expect(clock.sleeps.filter((ms) => ms === 2000)).toHaveLength(2);
+  });
+});

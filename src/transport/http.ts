@@ -330,18 +330,28 @@ export class HttpClient {
   async #fetchJwt(basic: string, signal: AbortSignal | undefined): Promise<string> {
     const url = this.url('/auth/jwt');
     const info = { method: 'GET', url: redactUrl(url) };
+    const controller = new AbortController();
+    const onCallerAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const clearTimer = this.clock.setTimer(this.#requestTimeoutMs, () =>
+      controller.abort(new RequestTimeout()),
+    );
     let response: Response;
+    let text: string;
     try {
       response = await this.#fetch(url, {
         method: 'GET',
         headers: { ...this.#headers, Accept: 'text/plain, */*', Authorization: basic },
-        signal,
+        signal: controller.signal,
       });
+      text = await readLimitedText(response);
     } catch (error) {
       const request: HttpRequest = { method: 'GET', path: '/auth/jwt', idempotent: true, signal };
-      throw this.#connectionError(error, request, undefined, 0);
+      throw this.#connectionError(error, request, controller.signal, this.#requestTimeoutMs);
+    } finally {
+      clearTimer();
+      signal?.removeEventListener('abort', onCallerAbort);
     }
-    const text = await readLimitedText(response);
     if (response.status !== 200) {
       const excerpt = describeBody(
         redactText(text, this.authenticator.secrets()),

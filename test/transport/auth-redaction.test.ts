@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError } from '../../src/errors/index.js';
+import { AuthenticationError, TimeoutError } from '../../src/errors/index.js';
 import { Authenticator, jwtExpiry } from '../../src/transport/auth.js';
 import { HttpClient } from '../../src/transport/http.js';
 import { createSafeLogger } from '../../src/transport/logger.js';
@@ -109,6 +109,31 @@ describe('JWT authentication', () => {
     const error = await http.request(get).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toContain(`GET ${ROOT}/auth/jwt failed with HTTP 401`);
+  });
+
+  it('times out a hanging JWT exchange', async () => {
+    const hang = (request: Request) =>
+      new Promise<Response>((_resolve, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason));
+      });
+    const clock = new SteppingClock();
+    const http = new HttpClient({
+      restRoot: ROOT,
+      fetch: scriptedFetch([hang]),
+      clock,
+      logger: memoryLogger(),
+      authenticator: new Authenticator(jwtAuth, clock, memoryLogger()),
+      retry: resolveRetryOptions(false),
+      requestTimeoutMs: 2000,
+    });
+    const pending = http.request(get).catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.manual.advance(2000);
+    const error = (await pending) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toBe(
+      `GET ${ROOT}/auth/jwt timed out: no complete response within the per-request timeout of 2000 ms`,
+    );
   });
 
   it('reads the exp claim', () => {

@@ -127,7 +127,7 @@ export class HubBackend implements Backend {
 
   /**
    * Lists the repository below `path`: a path such as `/Users/<account>/<space>`, or an item id.
-   * `/` lists the spaces of the caller's own account.
+   * `/` lists the spaces of the caller's own account (`/Users/<caller name>`).
    */
   async listRepository(
     path: string,

@@ -52,6 +52,14 @@ describe('hub lists', () => {
     await expect(listExecutionContexts(client)).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it('lists the workflows of a space', async () => {
+    const { client, sequence } = await hubFixture();
+    const entries = await client.listWorkflows({ path: '/Users/Data Team/Services' });
+    expect(entries.map((entry) => entry.path)).toContain('/Users/Data Team/Services/Q1 Sales & Costs #2 +x');
+    expect(entries.every((entry) => entry.type === 'Workflow' && entry.owner === 'Data Team')).toBe(true);
+    expect(sequence().at(-1)).toBe('GET /repository/Users/Data%20Team/Services?deep=true');
+  });
+
   it('lists the jobs of a workflow', async () => {
     const { client } = await hubFixture();
     await client.start(hubPath('/Services/Long'));

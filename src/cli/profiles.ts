@@ -15,6 +15,8 @@ export interface Profile {
   oozie?: string;
   /** User name; for Alteryx the API access key, for Oozie the `user.name`. */
   user?: string;
+  /** Id of a Hub application password; on a Hub it wins over `user`. */
+  appPasswordId?: string;
   /** Password, or the Alteryx API access secret. Stored only in a file with mode 0600; never printed. */
   password?: string;
   /** PEM file with extra CA certificates for TLS. */
@@ -28,7 +30,16 @@ export interface ConfigFile {
   profiles: Record<string, Profile>;
 }
 
-const profileKeys = ['server', 'hub', 'alteryx', 'oozie', 'user', 'password', 'caFile'] as const;
+const profileKeys = [
+  'server',
+  'hub',
+  'alteryx',
+  'oozie',
+  'user',
+  'appPasswordId',
+  'password',
+  'caFile',
+] as const;
 const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /**

@@ -48,7 +48,10 @@ export function addConnectionOptions(command: Command): Command {
       '--hub <url>',
       'KNIME Business Hub API root, such as https://api.hub.example.test (env KNIME_HUB_URL)',
     )
-    .option('--user <name>', 'user name; on a Hub the application password id (env KNIME_USER)')
+    .option(
+      '--user <name>',
+      'user name; on a Hub the application password id (env KNIME_USER, on a Hub KNIME_APP_PASSWORD_ID first)',
+    )
     .option('--profile <name>', 'named profile from the configuration file (env KNIME_PROFILE)')
     .option('--password-stdin', 'read the password from standard input (one line)')
     .option('--password-file <path>', 'read the password from the first line of a file')
@@ -70,7 +73,9 @@ export interface ConnectionEnvironment {
 /**
  * Merges flags, environment variables and the profile, in that order of precedence, and reads the
  * password from the first source that has one: `--password-stdin` or `--password-file`, then
- * `KNIME_PASSWORD`, then the profile.
+ * `KNIME_PASSWORD`, then the profile. On a Hub the user is the application password id:
+ * `--user`, then `KNIME_APP_PASSWORD_ID`, `KNIME_USER`, then the profile's `appPasswordId` or
+ * `user`; and `KNIME_APP_PASSWORD` comes before `KNIME_PASSWORD`.
  *
  * @throws CliExitError (exit code 2) when no server URL is known, the URL is invalid, the profile
  *   does not exist, or a password source cannot be read.
@@ -107,8 +112,15 @@ export async function resolveConnection(
   const url = target;
   checkUrl(url.value, url.source);
 
-  const user = pick(options.user, nonEmpty(env.KNIME_USER), profile.user);
-  const password = await readPassword(options, environment, profile);
+  const user =
+    target.kind === 'hub'
+      ? pick(
+          options.user,
+          nonEmpty(env.KNIME_APP_PASSWORD_ID) ?? nonEmpty(env.KNIME_USER),
+          profile.appPasswordId ?? profile.user,
+        )
+      : pick(options.user, nonEmpty(env.KNIME_USER), profile.user);
+  const password = await readPassword(options, environment, profile, target.kind);
 
   const sources: ResolvedConnection['sources'] = { url: url.source };
   if (user) sources.user = user.source;
@@ -206,15 +218,22 @@ function checkUrl(value: string, source: SettingSource): void {
   }
 }
 
+/**
+ * Reads the password from the first source that has one. On a Hub, the application password
+ * secret in `KNIME_APP_PASSWORD` comes before `KNIME_PASSWORD`.
+ */
 async function readPassword(
   options: ConnectionOptions,
   environment: ConnectionEnvironment,
   profile: Profile,
+  kind: 'server' | 'hub',
 ): Promise<{ value: string; source: SettingSource } | undefined> {
   const fromFlags = await readPasswordFlags(options, environment.stdin);
   if (fromFlags !== undefined) return { value: fromFlags, source: 'flag' };
 
-  const fromEnv = nonEmpty(environment.env.KNIME_PASSWORD);
+  const fromEnv =
+    (kind === 'hub' ? nonEmpty(environment.env.KNIME_APP_PASSWORD) : undefined) ??
+    nonEmpty(environment.env.KNIME_PASSWORD);
   if (fromEnv !== undefined) return { value: fromEnv, source: 'env' };
   if (profile.password !== undefined) return { value: profile.password, source: 'profile' };
   return undefined;

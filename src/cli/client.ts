@@ -34,7 +34,12 @@ export async function connect(options: ConnectionOptions, output: Output): Promi
   output.debug(`connection: ${describeConnection(connection)}`);
 
   if (connection.password !== undefined && connection.user === undefined) {
-    throw usageError('a password was given but no user name', 'pass --user NAME or set KNIME_USER');
+    throw usageError(
+      'a password was given but no user name',
+      connection.kind === 'hub'
+        ? 'pass --user with the application password id, or set KNIME_APP_PASSWORD_ID'
+        : 'pass --user NAME or set KNIME_USER',
+    );
   }
   return createKnimeClient(
     { ...connection, retries: options.retries, requestTimeout: options.requestTimeout },

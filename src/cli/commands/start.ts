@@ -9,6 +9,8 @@ import { collectInputs } from '../inputs.js';
 import { printJson, type ResultFormat, resultFormat } from '../print.js';
 import { resultDocument } from '../result.js';
 import type { Output } from '../terminal.js';
+import { resolveJobTarget } from './deployments.js';
+import { hubStartOptions, toStartExitError } from './execution-contexts.js';
 import { connectionOptions } from './shared.js';
 
 const startedOutcomes = new Set(['running', 'paused', 'succeeded', 'failed', 'cancelled', 'gone']);
@@ -18,17 +20,17 @@ const startedOutcomes = new Set(['running', 'paused', 'succeeded', 'failed', 'ca
  * until the job has left loading, so that load errors surface here and not in a later `wait`.
  */
 export default async function start({ args, options, output }: CommandContext): Promise<number> {
-  const workflow = args[0]!;
   const format = resultFormat(options);
   const loadTimeoutMs = parseDuration(String(options.loadTimeout ?? '60s'), '--load-timeout');
   const inputs = await collectInputs(options);
   const client = await connect(connectionOptions(options), output);
+  const workflow = await resolveJobTarget(client, args[0], options);
 
   let handle: JobHandle;
   try {
-    handle = await client.start(workflow, inputs);
+    handle = await client.start(workflow, inputs, hubStartOptions(client, loadTimeoutMs));
   } catch (error) {
-    throw toExitError(error);
+    throw toStartExitError(error);
   }
 
   let status = handle.lastStatus;

@@ -104,6 +104,33 @@ function addPipelineRunOptions(command: Command): void {
   addFormatOptions(command, false);
 }
 
+function addHubJobOptions(command: Command): void {
+  command
+    .option(
+      '--deployment <id|name>',
+      'Hub only: run a deployment instead of a workflow, by id (rest:<uuid>) or by name',
+    )
+    .option(
+      '--team <name>',
+      'Hub only: team in which --deployment NAME and --execution-context NAME are looked up',
+    )
+    .option('--space <name>', 'Hub only: space in which --deployment NAME is looked up')
+    .option(
+      '--execution-context <id|name>',
+      'Hub only: execution context of the job (default: the one of the deployment or the space)',
+    )
+    .option(
+      '--item-version <version>',
+      'Hub only: workflow version, a number, most-recent or current-state (default: the current state)',
+    );
+}
+
+const hubNote = `
+On a KNIME Business Hub (--hub or KNIME_HUB_URL) the workflow is a Hub path such as
+"/Users/<team>/<space>/<workflow>" or an item id such as "*Ab3dEf6hIj9kLm2n"; give either it or
+--deployment. The user is the application password id (KNIME_APP_PASSWORD_ID) and the password
+its secret (KNIME_APP_PASSWORD). A full, stopped or disabled execution context exits 7.`;
+
 const pipelineNote = `
 A step's "connection" names a profile of 'knimectl config': its server, alteryx or oozie URL
 picks the client. The password comes from the profile or from KNIMECTL_PASSWORD_<NAME>
@@ -121,10 +148,11 @@ ${exitCodeHelp}`;
 
 export const commandTable: CommandEntry[] = [
   {
-    name: 'run <workflow>',
+    name: 'run [workflow]',
     summary: 'run a workflow as a job, wait for it, print its outputs and discard it',
     configure: (command) => {
       addConnectionOptions(command);
+      addHubJobOptions(command);
       addInputOptions(command);
       addWaitOptions(command);
       addFormatOptions(command);
@@ -135,16 +163,19 @@ Examples:
   knimectl run "/Demo/Hello World" --input name='"Ada"'
   knimectl run /Reports/Daily --inputs @inputs.json --timeout 30m --json
   knimectl run /Ingest --file upload=@data.csv --output-dir out/
+  knimectl run --hub https://api.hub.example.test --deployment "Daily Sales" --team Finance
+${hubNote}
 ${connectionNote}`,
       );
     },
     load: () => import('./run.js'),
   },
   {
-    name: 'start <workflow>',
+    name: 'start [workflow]',
     summary: 'start a job and print its id without waiting for the result',
     configure: (command) => {
       addConnectionOptions(command);
+      addHubJobOptions(command);
       addInputOptions(command);
       command
         .option('--async', 'return right after the execution request, before the job is seen executing')
@@ -160,6 +191,7 @@ ${connectionNote}`,
 Prints the job id on stdout. Follow it with 'knimectl wait JOB_ID' or 'knimectl status JOB_ID'.
 Without --async, start waits until the job is executing, so load errors and rejected inputs show
 up as exit codes 1 and 8.
+${hubNote}
 ${connectionNote}`,
       );
     },
@@ -244,6 +276,49 @@ ${connectionNote}`,
       addFormatOptions(command);
     },
     load: () => import('./outputs.js'),
+  },
+  {
+    name: 'deployments',
+    summary: 'list the deployments of a KNIME Business Hub, of every team of the user or of one',
+    configure: (command) => {
+      addConnectionOptions(command);
+      command
+        .option('--team <name>', 'only deployments of this team (name or account id)')
+        .option('--space <name>', 'only deployments of workflows in this space')
+        .addOption(
+          new Option('--type <type>', 'only deployments of this type').choices([
+            'rest',
+            'schedule',
+            'data-app',
+            'trigger',
+          ]),
+        );
+      addFormatOptions(command, false);
+      command.addHelpText(
+        'after',
+        `
+Run one with 'knimectl run --deployment ID' or 'knimectl run --deployment NAME --team TEAM'.
+${connectionNote}`,
+      );
+    },
+    load: () => import('./deployments.js'),
+  },
+  {
+    name: 'execution-contexts',
+    summary: 'list the execution contexts of a KNIME Business Hub with their capacity',
+    configure: (command) => {
+      addConnectionOptions(command);
+      command.option('--team <name>', 'only execution contexts of this team (name or account id)');
+      addFormatOptions(command, false);
+      command.addHelpText(
+        'after',
+        `
+STATUS is available, full (its loaded jobs reached the limit), stopped (no executor runs) or
+disabled. Pick one for a job with 'knimectl run WORKFLOW --execution-context NAME'.
+${connectionNote}`,
+      );
+    },
+    load: () => import('./execution-contexts.js'),
   },
   {
     name: 'simulator',

@@ -4,6 +4,10 @@
  * workflows in demo/workspace/, runs "/Demo/Hello World" through the built CLI (inputs in,
  * progress on stderr, outputs on stdout), then stops the simulator. Run it with `npm run demo`
  * after `npm ci` (which builds dist/).
+ *
+ * `npm run demo -- --hub` (or KNIMECTL_DEMO_HUB=1) runs the same demo against the KNIME Business
+ * Hub simulator, authenticated with an application password, and also lists the execution
+ * contexts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,10 +18,15 @@ const repoDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const workspace = fileURLToPath(new URL('../demo/workspace', import.meta.url));
 
-// Demo account of the local simulator. It travels in the environment, never in argv.
-const user = 'demo';
-const password = 'demo-password';
-const workflow = '/Demo/Hello World';
+const hub = process.argv.includes('--hub') || process.env.KNIMECTL_DEMO_HUB === '1';
+
+// Demo account of the local simulator: a user name and password, or on the Hub the id and secret
+// of an application password. It travels in the environment, never in argv.
+const user = hub ? 'demo-app-password-id' : 'demo';
+const password = hub ? 'demo-app-password-secret' : 'demo-password';
+// The Hub simulator puts each top-level folder of the workspace into a space of its team.
+const folder = hub ? '/Users/Simulated Team/Demo' : '/Demo';
+const workflow = `${folder}/Hello World`;
 
 function fail(message) {
   process.stderr.write(`demo: ${message}\n`);
@@ -31,7 +40,17 @@ if (!existsSync(workspace)) fail(`${workspace} is missing; the demo needs the de
 function startSimulator() {
   const child = spawn(
     process.execPath,
-    [bin, 'simulator', '--port', '0', '--workspace', workspace, '--time-scale', '4'],
+    [
+      bin,
+      'simulator',
+      ...(hub ? ['--hub'] : []),
+      '--port',
+      '0',
+      '--workspace',
+      workspace,
+      '--time-scale',
+      '4',
+    ],
     {
       cwd: repoDir,
       env: { ...process.env, KNIME_SIMULATOR_USERS: `${user}:${password}` },
@@ -48,12 +67,30 @@ function startSimulator() {
   });
 }
 
+/** Environment of the CLI: the caller's, with the demo connection instead of any other one. */
+function connectionEnv(url) {
+  const env = { ...process.env };
+  for (const name of [
+    'KNIME_SERVER_URL',
+    'KNIME_HUB_URL',
+    'KNIME_PROFILE',
+    'KNIME_USER',
+    'KNIME_PASSWORD',
+    'KNIME_APP_PASSWORD_ID',
+    'KNIME_APP_PASSWORD',
+  ]) {
+    delete env[name];
+  }
+  if (hub) return { ...env, KNIME_HUB_URL: url, KNIME_APP_PASSWORD_ID: user, KNIME_APP_PASSWORD: password };
+  return { ...env, KNIME_SERVER_URL: url, KNIME_USER: user, KNIME_PASSWORD: password };
+}
+
 /** Runs the CLI with the demo connection in the environment; resolves with the exit code. */
-function knimectl(args, serverUrl) {
+function knimectl(args, url) {
   process.stderr.write(`\n$ knimectl ${args.map(quote).join(' ')}\n`);
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: repoDir,
-    env: { ...process.env, KNIME_SERVER_URL: serverUrl, KNIME_USER: user, KNIME_PASSWORD: password },
+    env: connectionEnv(url),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
@@ -64,11 +101,12 @@ function quote(arg) {
 }
 
 const { child: simulator, url } = await startSimulator();
-process.stderr.write(`demo: simulator serving ${workspace} at ${url}\n`);
+process.stderr.write(`demo: ${hub ? 'Hub simulator' : 'simulator'} serving ${workspace} at ${url}\n`);
 
 let code = 1;
 try {
-  code = await knimectl(['ls', '/Demo'], url);
+  code = await knimectl(['ls', folder], url);
+  if (code === 0 && hub) code = await knimectl(['execution-contexts'], url);
   if (code === 0) code = await knimectl(['describe', workflow], url);
   if (code === 0) code = await knimectl(['run', workflow, '--input', 'name="Ada"'], url);
 } finally {
@@ -76,11 +114,16 @@ try {
   await new Promise((resolve) => simulator.once('exit', resolve));
 }
 
-process.stderr.write(`
-demo: finished with exit code ${code}. Against a real KNIME Server the same run is:
+const realRun = hub
+  ? `Against a real KNIME Business Hub the same run is:
+
+  export KNIME_HUB_URL=https://api.hub.example.test KNIME_APP_PASSWORD_ID=your-application-password-id
+  read -rs KNIME_APP_PASSWORD && export KNIME_APP_PASSWORD
+  knimectl run "/Users/your-team/your-space/Hello World" --input name='"Ada"' --timeout 15m`
+  : `Against a real KNIME Server the same run is:
 
   export KNIME_SERVER_URL=https://knime.example.test/knime KNIME_USER=your-user
   read -rs KNIME_PASSWORD && export KNIME_PASSWORD
-  knimectl run "${workflow}" --input name='"Ada"' --timeout 15m
-`);
+  knimectl run "${workflow}" --input name='"Ada"' --timeout 15m`;
+process.stderr.write(`\ndemo: finished with exit code ${code}. ${realRun}\n`);
 process.exit(code);

@@ -1,7 +1,27 @@
 /**
- * knimectl library: run, watch, cancel and discard KNIME jobs from scripts and schedulers.
+ * knimectl library: run, watch, cancel and discard KNIME jobs from scripts and schedulers, and
+ * run Alteryx Server and Oozie jobs with the same error tree.
  */
 
+export {
+  ALTERYX_PRIORITIES,
+  type AlteryxAnswer,
+  AlteryxCancelUnsupportedError,
+  AlteryxClient,
+  type AlteryxClientOptions,
+  AlteryxInvalidInputError,
+  type AlteryxJob,
+  AlteryxJobFailedError,
+  AlteryxJobHandle,
+  type AlteryxJobResult,
+  type AlteryxJobState,
+  type AlteryxPriority,
+  AlteryxQueueOutcomeError,
+  type AlteryxWaitOptions,
+  type AlteryxWorkflow,
+  jobState as alteryxJobState,
+  type QueueJobRequest,
+} from './alteryx/index.js';
 export {
   AuthenticationError,
   CancelledError,
@@ -91,6 +111,21 @@ export type {
   WorkflowDescription,
 } from './job/types.js';
 export { TERMINAL_OUTCOMES } from './job/types.js';
+export {
+  type NormalizedOozieState,
+  normalizeOozieStatus,
+  type OozieAuth,
+  OozieClient,
+  type OozieClientOptions,
+  type OozieJob,
+  OozieJobFailedError,
+  OozieJobSuspendedError,
+  OozieNegotiateRequiredError,
+  OozieSubmitUnconfirmedError,
+  type OozieWaitOptions,
+  type SubmittedWorkflow,
+  type SubmitWorkflowInput,
+} from './oozie/index.js';
 export { Authenticator } from './transport/auth.js';
 export { systemClock } from './transport/clock.js';
 export { HttpClient, type HttpRequest, type HttpResponse, JSON_ACCEPT } from './transport/http.js';

@@ -123,8 +123,16 @@ export class RemoteWorkLostError extends Error {
   override readonly name = 'RemoteWorkLostError';
 }
 
+/**
+ * Thrown by a step kind's `start` when it certainly created no remote work. For any other error
+ * from `start`, the runner asks the kind to reconcile before it counts the attempt as failed.
+ */
+export class StepNotStartedError extends Error {
+  override readonly name: string = 'StepNotStartedError';
+}
+
 /** Thrown by a step kind when the resolved `with:` block or an input is invalid at start time. */
-export class StepConfigError extends Error {
+export class StepConfigError extends StepNotStartedError {
   override readonly name = 'StepConfigError';
 }
 

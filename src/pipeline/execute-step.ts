@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PipelineClock } from './clock.js';
 import { sleepUntil } from './clock.js';
 import { formatDuration } from './duration.js';
-import { ExpressionError, StepConfigError, StepTimeoutError } from './errors.js';
+import { ExpressionError, StepConfigError, StepNotStartedError, StepTimeoutError } from './errors.js';
 import type { PipelineEvent } from './events.js';
 import { type EvaluationContext, resolveTemplate } from './expression/evaluate.js';
 import { hasExpression } from './expression/parser.js';
@@ -243,16 +243,34 @@ async function runAttempt(
       });
       scope.emit({ type: 'step-starting', step: step.name, attempt: number });
 
+      const intentAt = scope.clock.now();
       try {
         signal.throwIfAborted();
         remote = await step.kind.start(config, ctx);
       } catch (error) {
-        if (signal.aborted) return finish(abortedEnd(signal));
-        return finish({
-          state: 'failed',
-          outputs: {},
-          error: `step ${step.name} could not start: ${message(error)}`,
+        const failure = `step ${step.name} could not start: ${message(error)}`;
+        // A StepNotStartedError means nothing was created. Any other error may have come after the
+        // remote work was created, so the kind reconciles before the attempt counts as failed.
+        const found =
+          error instanceof StepNotStartedError
+            ? undefined
+            : await reconcileFailedStart(scope, step, config, number, intentAt);
+        if (found === undefined) {
+          return finish(
+            signal.aborted ? abortedEnd(signal) : { state: 'failed', outputs: {}, error: failure },
+          );
+        }
+        remote = found;
+        scope.logger.warn(`${failure}; found its remote work ${remote.id} and attaches to it`, {
+          runId: scope.runId,
+          step: step.name,
+          remoteId: remote.id,
         });
+        if (signal.aborted) {
+          scope.ledger.recordRemote(scope.runId, step.name, number, remote, scope.clock.now());
+          await cancelRemote(scope, step, config, remote, number);
+          return finish(abortedEnd(signal));
+        }
       }
 
       scope.ledger.recordRemote(scope.runId, step.name, number, remote, scope.clock.now());
@@ -289,6 +307,35 @@ function abortedEnd(signal: AbortSignal): AttemptEnd {
   if (signal.reason instanceof StepTimeoutError)
     return { state: 'timed-out', outputs: {}, error: signal.reason.message };
   return { state: 'cancelled', outputs: {}, error: `cancelled: ${message(signal.reason)}` };
+}
+
+/**
+ * Asks the step kind whether a start that threw created remote work anyway. Uses its own signal,
+ * bounded like a cancel, because the attempt's signal may have aborted; failures are logged.
+ */
+async function reconcileFailedStart(
+  scope: RunScope,
+  step: PipelineStep,
+  config: unknown,
+  number: number,
+  intentAt: number,
+): Promise<RemoteRef | undefined> {
+  const controller = new AbortController();
+  const cancelTimer = scope.clock.setTimer(scope.clock.now() + scope.cancelTimeoutMs, () =>
+    controller.abort(new Error(`reconcile of step ${step.name} timed out`)),
+  );
+  try {
+    const ctx = makeContext(scope, step, number, controller.signal, null);
+    return await step.kind.reconcile(config, ctx, { intentAt });
+  } catch (error) {
+    scope.logger.error(`reconcile of step ${step.name} after a failed start failed: ${message(error)}`, {
+      runId: scope.runId,
+      step: step.name,
+    });
+    return undefined;
+  } finally {
+    cancelTimer();
+  }
 }
 
 /**

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KnimeClient } from '../../src/job/api.js';
 import { systemClock } from '../../src/pipeline/clock.js';
 import { RemoteWorkLostError } from '../../src/pipeline/errors.js';
 import { resumeRun, runPipeline } from '../../src/pipeline/runner.js';
 import { knimeStep } from '../../src/pipeline/steps/knime.js';
 import type { StepContext } from '../../src/pipeline/steps/types.js';
 import { type SimulatedServer, simulatedServer } from '../library/simulator.js';
-import { createWorkDir, type EventLog, type WorkDir } from './support/workdir.js';
+import { createWorkDir, EventLog, type WorkDir } from './support/workdir.js';
 
 let work: WorkDir;
 let server: SimulatedServer;
@@ -240,5 +241,63 @@ steps:
     expect(resumed.outcome).toBe('succeeded');
     expect(server.simulator.stats.jobsCreated).toBe(2);
     expect(server.simulator.stats.executionsFinished).toBe(1);
+  });
+});
+
+describe('knime start failures', () => {
+  /** The real client, except that `start` fails after the server created and executed the job. */
+  function clientLosingStartResponse(): KnimeClient {
+    const client = server.client;
+    return new Proxy(client, {
+      get(object, property) {
+        if (property === 'start') {
+          return async (...args: Parameters<KnimeClient['start']>) => {
+            await object.start(...args);
+            throw new TypeError('fetch failed');
+          };
+        }
+        const value = Reflect.get(object, property, object);
+        return typeof value === 'function' ? value.bind(object) : value;
+      },
+    });
+  }
+
+  it('reconciles a start that failed after the job was created', async () => {
+    const log = new EventLog();
+    const result = await runPipeline(
+      work.writePipeline(`
+steps:
+  greet:
+    kind: knime
+    retries: { max: 2, delay: 10ms }
+    with: { connection: sim, workflow: /Examples/Greeting, inputs: { name: Lost } }
+`),
+      {
+        ledgerPath: work.ledgerPath,
+        connections: { sim: clientLosingStartResponse() },
+        onEvent: log.onEvent,
+        // Reconciling compares job creation times with the recorded intent, so both use the server's clock.
+        clock: server.manual,
+      },
+    );
+
+    expect(result.steps[0]!.error).toBeNull();
+    expect(result.outcome).toBe('succeeded');
+    expect(result.steps[0]!.outputs!.greeting).toBe('Hello, Lost!');
+    expect(server.simulator.stats.executionsStarted).toBe(1);
+    expect(log.ofType('step-retrying')).toEqual([]);
+  });
+
+  it('does not reconcile when the inputs were rejected', async () => {
+    const result = await run(`
+steps:
+  greet:
+    kind: knime
+    retries: { max: 1, delay: 10ms }
+    with: { connection: sim, workflow: /Examples/Greeting, inputs: { nmae: typo } }
+`);
+    expect(result.outcome).toBe('failed');
+    expect(result.steps[0]!.error).toContain('could not start');
+    expect(server.simulator.stats.jobsCreated).toBe(0);
   });
 });

@@ -84,18 +84,25 @@ steps:
   });
 
   it('starts a step when its own needs end', async () => {
+    // slow ends only after after-fast has run, so a runner that waited for slow first would time out.
+    const done = path.join(work.dir, 'after-fast.done');
     const file = work.writePipeline(`
 steps:
   slow:
     kind: command
-    with: ${sh('sleep 0.5')}
+    timeout: 10s
+    with:
+      command: [sh, -c, 'while [ ! -e "$DONE" ]; do sleep 0.05; done']
+      env: { DONE: "${done}" }
   fast:
     kind: command
     with: ${sh('true')}
   after-fast:
     kind: command
     needs: fast
-    with: ${sh('true')}
+    with:
+      command: [sh, -c, 'touch "$DONE"']
+      env: { DONE: "${done}" }
 `);
     const log = new EventLog();
     const result = await runPipeline(file, { ledgerPath: work.ledgerPath, onEvent: log.onEvent });
@@ -243,7 +250,7 @@ steps:
 steps:
   hang:
     kind: command
-    timeout: 500ms
+    timeout: 1s
     with:
       command: [sh, -c, 'sleep 30 & echo $! > "$PID_FILE"; wait']
       env: { PID_FILE: "${pidFile}" }
@@ -253,7 +260,7 @@ steps:
     expect(result.outcome).toBe('timed-out');
     expect(result.exitCode).toBe(5);
     expect(result.steps[0]!.state).toBe('timed-out');
-    expect(result.steps[0]!.error).toBe('step hang timed out: its timeout of 500ms (step clock) ran out');
+    expect(result.steps[0]!.error).toBe('step hang timed out: its timeout of 1s (step clock) ran out');
 
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     await expect.poll(() => isAlive(grandchild), { timeout: 3000 }).toBe(false);
@@ -349,8 +356,13 @@ steps:
       signal: controller.signal,
       onEvent: (event) => {
         log.onEvent(event);
-        if (event.type === 'step-started' && event.step === 'long')
-          setTimeout(() => controller.abort(new Error('SIGINT')), 200);
+        if (event.type !== 'step-started' || event.step !== 'long') return;
+        // Abort once the program is really running, however slowly this machine starts it.
+        const check = setInterval(() => {
+          if (!existsSync(flag)) return;
+          clearInterval(check);
+          controller.abort(new Error('SIGINT'));
+        }, 20);
       },
     });
     expect(aborted.outcome).toBe('cancelled');

@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { CancelledError, JobFailedError, NotFoundError } from '../../errors/index.js';
+import {
+  AuthenticationError,
+  CancelledError,
+  InvalidInputError,
+  JobFailedError,
+  NotFoundError,
+  PermissionError,
+} from '../../errors/index.js';
 import type { JobHandle, KnimeClient } from '../../job/api.js';
 import type { JobStatus } from '../../job/types.js';
 import { sleepUntil } from '../clock.js';
-import { RemoteWorkLostError, StepConfigError } from '../errors.js';
+import { RemoteWorkLostError, StepConfigError, StepNotStartedError } from '../errors.js';
 import type { JsonValue, RemoteRef, StepContext, StepKind, StepOutputs, WaitResult } from './types.js';
 
 /** Outcomes of jobs that count as "already running" for the `if-running` guard. */
@@ -96,6 +103,43 @@ async function discardIfWanted(
 }
 
 /**
+ * Applies the `if-running` guard before a start. Returns the reference of a running job to attach to,
+ * or `undefined` when the step should start a new job.
+ */
+async function applyRunningGuard(
+  client: KnimeClient,
+  config: KnimeConfig,
+  ctx: StepContext,
+): Promise<RemoteRef | undefined> {
+  const guard = config['if-running'] ?? 'fail';
+  if (guard === 'start-anyway') return undefined;
+
+  for (;;) {
+    const running = await activeJobs(client, config.workflow, ctx.signal);
+    if (running.length === 0) break;
+
+    const ids = running.map((job) => job.jobId).join(', ');
+    if (guard === 'fail') {
+      throw new StepConfigError(
+        `workflow ${config.workflow} already has ${running.length} running job(s) (${ids}); set if-running to wait, attach or start-anyway`,
+      );
+    }
+    if (guard === 'attach') {
+      const newest = [...running].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0]!;
+      ctx.logger.info(`step ${ctx.step} attaches to running job ${newest.jobId} of ${config.workflow}`, {
+        jobId: newest.jobId,
+      });
+      return refFor(config, newest.jobId, true);
+    }
+    ctx.logger.info(`step ${ctx.step} waits for running job(s) ${ids} of ${config.workflow}`, {
+      step: ctx.step,
+    });
+    await sleepUntil(ctx.clock, ctx.clock.now() + ctx.pollIntervalMs, ctx.signal);
+  }
+  return undefined;
+}
+
+/**
  * Runs a KNIME workflow through the library's client. The job id is the remote reference, so a
  * resumed run attaches to the same job. `if-running` decides what happens when the workflow already
  * has a job running on the server.
@@ -108,35 +152,34 @@ export const knimeStep: StepKind<KnimeConfig> = {
 
   async start(config, ctx) {
     const client = await clientFor(config, ctx);
-    const guard = config['if-running'] ?? 'fail';
-
-    if (guard !== 'start-anyway') {
-      for (;;) {
-        const running = await activeJobs(client, config.workflow, ctx.signal);
-        if (running.length === 0) break;
-
-        const ids = running.map((job) => job.jobId).join(', ');
-        if (guard === 'fail') {
-          throw new StepConfigError(
-            `workflow ${config.workflow} already has ${running.length} running job(s) (${ids}); set if-running to wait, attach or start-anyway`,
-          );
-        }
-        if (guard === 'attach') {
-          const newest = [...running].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0]!;
-          ctx.logger.info(`step ${ctx.step} attaches to running job ${newest.jobId} of ${config.workflow}`, {
-            jobId: newest.jobId,
-          });
-          return refFor(config, newest.jobId, true);
-        }
-        ctx.logger.info(`step ${ctx.step} waits for running job(s) ${ids} of ${config.workflow}`, {
-          step: ctx.step,
-        });
-        await sleepUntil(ctx.clock, ctx.clock.now() + ctx.pollIntervalMs, ctx.signal);
-      }
+    try {
+      const attached = await applyRunningGuard(client, config, ctx);
+      if (attached) return attached;
+    } catch (error) {
+      // Nothing was created while the guard checked or waited, so the runner need not reconcile.
+      if (error instanceof StepNotStartedError) throw error;
+      throw new StepNotStartedError(
+        `checking running jobs of ${config.workflow} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
 
-    const handle = await client.start(config.workflow, config.inputs ?? {}, { signal: ctx.signal });
-    return refFor(config, handle.id, false);
+    try {
+      const handle = await client.start(config.workflow, config.inputs ?? {}, { signal: ctx.signal });
+      return refFor(config, handle.id, false);
+    } catch (error) {
+      // Invalid inputs, an unknown workflow or missing rights are reported before a job exists.
+      // Other errors (network, 5xx, protocol) leave it open, and the runner reconciles.
+      if (
+        error instanceof InvalidInputError ||
+        error instanceof NotFoundError ||
+        error instanceof PermissionError ||
+        error instanceof AuthenticationError
+      ) {
+        throw new StepConfigError(error.message, { cause: error });
+      }
+      throw error;
+    }
   },
 
   async reconcile(config, ctx, intent) {

@@ -124,7 +124,9 @@ export interface StepKind<Config = unknown> {
 
   /**
    * Starts the remote work and returns its reference without waiting for it to end. Must not retry a
-   * request that may have created the work: throw instead, and let `reconcile` find it.
+   * request that may have created the work: throw instead, and the runner calls `reconcile` to find
+   * it. Throw `StepNotStartedError` (or its subclass `StepConfigError`) when nothing was created, so
+   * the runner skips that reconciliation.
    */
   start(config: Config, ctx: StepContext): Promise<RemoteRef>;
 

@@ -198,7 +198,10 @@ function loadAverage(): string {
 /** Replaces the text between the markers of docs/benchmarks.md, keeping everything else. */
 function writeResults(section: string): void {
   const file = join(repoDir, 'docs', 'benchmarks.md');
-  if (!existsSync(file)) throw new Error(`${file} is missing; create it with the method text and the results:start and results:end markers`);
+  if (!existsSync(file))
+    throw new Error(
+      `${file} is missing; create it with the method text and the results:start and results:end markers`,
+    );
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);

@@ -31,6 +31,7 @@ describe('knimectl hub commands', () => {
         { name: 'Shared' },
         { name: 'Busy', status: 'full', maxLoadedJobs: 0 },
         { name: 'Halted', status: 'stopped' },
+        { name: 'Closed', status: 'disabled' },
       ],
       itemVersions: { '/Services/Greeter': [{ version: 1, title: 'First' }] },
       outputResourceDelivery: 'redirect',
@@ -120,7 +121,7 @@ describe('knimectl hub commands', () => {
       expect(result.code).toBe(0);
       const contexts = JSON.parse(result.stdout) as Array<{ name: string; status: string; id: string }>;
       const statuses = Object.fromEntries(contexts.map((context) => [context.name, context.status]));
-      expect(statuses).toEqual({ Shared: 'available', Busy: 'full', Halted: 'stopped' });
+      expect(statuses).toEqual({ Shared: 'available', Busy: 'full', Halted: 'stopped', Closed: 'disabled' });
       expect(contexts[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
     });
 
@@ -231,6 +232,12 @@ describe('knimectl hub commands', () => {
       expect(result.stderr).toContain('Halted');
     });
 
+    it('exits 7 when the context is disabled', async () => {
+      const result = await runCli(['run', greeter, '--execution-context', 'Closed', ...input], { env });
+      expect(result.code).toBe(7);
+      expect(result.stderr).toContain('Closed');
+    });
+
     it('reports INTERACTION_REQUIRED without waiting', async () => {
       const result = await runCli(['run', hubPath('/Services/Interactive'), '--timeout', '1h'], { env });
       expect(result.code).toBe(1);
@@ -324,6 +331,12 @@ describe('knimectl hub commands', () => {
       expect(description.inputs.map((inputParameter: { name: string }) => inputParameter.name)).toEqual([
         'json-input',
       ]);
+    });
+
+    it('describes a deployment by name', async () => {
+      const result = await runCli(['describe', `deployment:Greeter service?scope=${TEAM}`], { env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('json-input');
     });
 
     it('describes an item version', async () => {

@@ -10,14 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealClock } from '../../src/simulator/common/clock.js';
-import { type RunningOozieSimulator, startOozieSimulator } from '../../src/simulator/oozie/index.js';
+import {
+  type ApplicationInput,
+  type RunningOozieSimulator,
+  startOozieSimulator,
+} from '../../src/simulator/oozie/index.js';
 import { freshHome, runCli } from './helpers.js';
 import { javaAvailable, loadWithJava } from './support/java-properties.js';
 
 const ROOT = 'hdfs://nn.example.test:8020/user/etl/apps';
 const PROXY_PASSWORD = 'Knox-Password-71';
 
-const applications = {
+const applications: Record<string, ApplicationInput> = {
   [`${ROOT}/load`]: {
     appName: 'daily-load',
     actions: [
@@ -33,7 +37,7 @@ const applications = {
         name: 'load',
         type: 'hive2',
         durationMs: 50,
-        outcome: 'error' as const,
+        outcome: 'error',
         errorCode: 'E1003',
         errorMessage: 'table sales_stage not found',
       },
@@ -41,7 +45,7 @@ const applications = {
   },
   [`${ROOT}/hang`]: {
     appName: 'hanging-load',
-    actions: [{ name: 'wait', durationMs: 50, outcome: 'hang' as const }],
+    actions: [{ name: 'wait', durationMs: 50, outcome: 'hang' }],
   },
 };
 

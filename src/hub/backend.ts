@@ -258,11 +258,17 @@ export class HubBackend implements Backend {
           signal: options.signal,
         });
         if (response.data === null || typeof response.data !== 'object') return undefined;
+        let started: JobSnapshot;
         try {
-          return parseHubJob(response.data, { method: 'POST', url: response.url }, jobId);
+          started = parseHubJob(response.data, { method: 'POST', url: response.url }, jobId);
         } catch {
           return undefined;
         }
+        // A Hub may return the job as it was before the start. Its IDLE would read as "left
+        // unconfigured after the execute request" in `lastStatus`, so such a reply is ignored and
+        // the next poll reads the real state.
+        if (READY_STATES.has(started.state) && started.startedAt === undefined) return undefined;
+        return started;
       } catch (error) {
         const retryAfterMs = rateLimitDelay(error, attempt);
         if (retryAfterMs !== undefined && attempt < this.#options.maxUnlandedAttempts) {

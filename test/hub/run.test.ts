@@ -91,6 +91,15 @@ describe('hub run', () => {
     expect(await client.listJobs({ workflow: id })).toHaveLength(0);
   });
 
+  it('ignores an execute reply from before the start', async () => {
+    const { client } = await hubFixture({ simulator: { asyncExecuteResponse: 'before-start' } });
+    const handle = await client.start(GREETER, { 'json-input': { name: 'late start' } });
+    expect(handle.lastStatus?.outcome).not.toBe('failed');
+    const status = await handle.wait();
+    expect(status.outcome).toBe('succeeded');
+    expect(await handle.outputs()).toEqual({ 'json-output': 'Hello, late start!' });
+  });
+
   it('sends the chosen execution context', async () => {
     const { client, sim, requests } = await hubFixture({
       simulator: { executionContexts: [{ name: 'Default' }, { name: 'Big' }] },

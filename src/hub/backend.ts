@@ -77,6 +77,16 @@ interface CreateJobOptions extends CallOptions {
 
 /** Margin added to a synchronous call's server-side `timeout` for the HTTP request, in milliseconds. */
 const SYNC_REQUEST_MARGIN_MS = 15_000;
+/** Workflow states of a job that began executing without an execute request. */
+const AUTO_EXECUTED_STATES: ReadonlySet<string> = new Set([
+  'EXECUTING',
+  'EXECUTED',
+  'EXECUTION_FINISHED',
+  'EXECUTION_FAILED',
+  'EXECUTION_FAILED_WITH_CONTENT',
+  'EXECUTION_CANCELLED',
+  'INTERACTION_REQUIRED',
+]);
 /** States of a loaded job that has not been executed. */
 const READY_STATES: ReadonlySet<string> = new Set(['IDLE', 'CONFIGURED']);
 
@@ -208,7 +218,7 @@ export class HubBackend implements Backend {
 
   async createJob(workflow: string, options: CreateJobOptions = {}): Promise<JobSnapshot> {
     const target = await this.resolveTarget(workflow, options.signal);
-    return createHubJob(
+    const job = await createHubJob(
       {
         http: this.#http,
         directory: this.directory,
@@ -221,6 +231,20 @@ export class HubBackend implements Backend {
       target,
       options,
     );
+    if (
+      target.kind === 'deployment' &&
+      (job.startedAt !== undefined || AUTO_EXECUTED_STATES.has(job.state))
+    ) {
+      // NOTE: whether a Hub executes deployment jobs on creation is disputed between sources; this
+      // client never waits on such a job with inputs it could not apply.
+      throw new InvalidInputError(
+        `deployment ${target.deployment.id} executed job ${job.id} as soon as it was created (state ${job.state}), ` +
+          'with its default inputs. Run this deployment with execute() (knimectl run --once) instead, and cancel ' +
+          `or discard job ${job.id} if it should not finish`,
+        { jobId: job.id },
+      );
+    }
+    return job;
   }
 
   async executeJob(

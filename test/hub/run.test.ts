@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelledError, JobFailedError, TimeoutError } from '../../src/errors/index.js';
+import { CancelledError, InvalidInputError, JobFailedError, TimeoutError } from '../../src/errors/index.js';
 import type { ManualClock } from '../../src/simulator/common/clock.js';
 import { createDeployment, hubFixture, hubPath, settle } from './support.js';
 
@@ -81,6 +81,17 @@ describe('hub run', () => {
     });
     expect(byName.outputs['json-output']).toBe('Hello, Name!');
     expect(sim.stats.toJSON()).toMatchObject({ jobsCreated: 2, executionsStarted: 2, discards: 2 });
+  });
+
+  it('reports a deployment that executes on creation', async () => {
+    const { client, sim } = await hubFixture({ simulator: { autoExecuteDeploymentTypes: ['rest'] } });
+    const id = await createDeployment(sim, '/Services/Long');
+    const error = (await client.run(id).catch((e: unknown) => e)) as InvalidInputError;
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toContain('as soon as it was created');
+    expect(error.message).toContain('execute()');
+    expect(error.jobId).toBeDefined();
+    expect(sim.stats.executionsStarted).toBe(1);
   });
 
   it('leaves the deployment job count unchanged after runs', async () => {

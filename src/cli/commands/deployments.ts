@@ -188,10 +188,11 @@ const flagNames: Record<keyof HubJobFlags, string> = {
 
 /**
  * Builds the target string of `run` and `start` from the workflow argument and the Hub flags:
- * a workflow path or item id, or a deployment (`--deployment rest:<uuid>` or a name looked up
- * within `--team` and `--space`), with `--item-version` and `--execution-context` (a name is
- * looked up). Without Hub flags the workflow argument is returned unchanged.
- * @throws CliExitError exit code 2 for a missing or doubled target, or Hub flags on a KNIME Server
+ * a deployment (`--deployment rest:<uuid>`, or a name looked up within `--team` and `--space`),
+ * or a workflow path or item id with `--item-version` and `--execution-context` (a name is looked
+ * up). Without Hub flags the workflow argument is returned unchanged.
+ * @throws CliExitError exit code 2 for a missing or doubled target, flags that do not fit the
+ *   target, or Hub flags on a KNIME Server
  */
 export async function resolveJobTarget(
   client: KnimeClient,
@@ -224,19 +225,39 @@ export async function resolveJobTarget(
     );
   }
 
-  const { hubTarget, isDeploymentId } = await import('../../hub/index.js');
-  const targetOptions: { itemVersion?: string; executionContext?: string } = {};
-  if (flags.itemVersion !== undefined) targetOptions.itemVersion = flags.itemVersion;
-  if (flags.executionContext !== undefined) {
-    targetOptions.executionContext = await findExecutionContext(client, flags.executionContext, flags.team);
+  // A deployment job always runs the deployment's item version in its execution context; the Hub
+  // takes no override when it creates the job, so the flags are rejected instead of ignored.
+  if (
+    flags.deployment !== undefined &&
+    (flags.itemVersion !== undefined || flags.executionContext !== undefined)
+  ) {
+    const workflowFlags = [
+      flags.itemVersion && '--item-version',
+      flags.executionContext && '--execution-context',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    throw usageError(
+      `${workflowFlags} cannot be combined with --deployment: a deployment runs its own item version in its own execution context`,
+      'leave them out, or run the workflow path instead of the deployment',
+    );
   }
 
+  const { hubTarget, isDeploymentId } = await import('../../hub/index.js');
   try {
-    if (flags.deployment === undefined) return hubTarget({ workflow: workflow! }, targetOptions);
-    const id = isDeploymentId(flags.deployment)
-      ? flags.deployment
-      : await findDeployment(client, flags.deployment, { team: flags.team, space: flags.space });
-    return hubTarget({ deployment: id }, targetOptions);
+    if (flags.deployment !== undefined) {
+      const id = isDeploymentId(flags.deployment)
+        ? flags.deployment
+        : await findDeployment(client, flags.deployment, { team: flags.team, space: flags.space });
+      return hubTarget({ deployment: id });
+    }
+
+    const targetOptions: { itemVersion?: string; executionContext?: string } = {};
+    if (flags.itemVersion !== undefined) targetOptions.itemVersion = flags.itemVersion;
+    if (flags.executionContext !== undefined) {
+      targetOptions.executionContext = await findExecutionContext(client, flags.executionContext, undefined);
+    }
+    return hubTarget({ workflow: workflow! }, targetOptions);
   } catch (error) {
     throw toExitError(error);
   }

@@ -110,18 +110,15 @@ function addHubJobOptions(command: Command): void {
       '--deployment <id|name>',
       'Hub only: run a deployment instead of a workflow, by id (rest:<uuid>) or by name',
     )
-    .option(
-      '--team <name>',
-      'Hub only: team in which --deployment NAME and --execution-context NAME are looked up',
-    )
+    .option('--team <name>', 'Hub only: team in which --deployment NAME is looked up')
     .option('--space <name>', 'Hub only: space in which --deployment NAME is looked up')
     .option(
       '--execution-context <id|name>',
-      'Hub only: execution context of the job (default: the one of the deployment or the space)',
+      "Hub only: execution context of a workflow's job (default: the one of its space)",
     )
     .option(
       '--item-version <version>',
-      'Hub only: workflow version, a number, most-recent or current-state (default: the current state)',
+      'Hub only: version of the workflow, a number, most-recent or current-state (default: the current state)',
     );
 }
 

@@ -267,6 +267,14 @@ describe('knimectl hub commands', () => {
       expect(result.stderr).toContain('--team only narrow the lookup');
     });
 
+    it('exits 2 for a context with a deployment', async () => {
+      const result = await runCli(['run', '--deployment', deploymentId, '--execution-context', 'Shared'], {
+        env,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--execution-context cannot be combined with --deployment');
+    });
+
     it('exits 2 for Hub flags on a KNIME Server', async () => {
       const result = await runCli(['run', '/Demo/Hello World', '--item-version', '2'], {
         env: { KNIME_SERVER_URL: 'http://127.0.0.1:9/knime' },

@@ -235,8 +235,8 @@ export class HubBackend implements Backend {
       target.kind === 'deployment' &&
       (job.startedAt !== undefined || AUTO_EXECUTED_STATES.has(job.state))
     ) {
-      // NOTE: whether a Hub executes deployment jobs on creation is disputed between sources; this
-      // client never waits on such a job with inputs it could not apply.
+      // NOTE: sources disagree on whether a Hub executes deployment jobs on creation. Such a job
+      // ran without the caller's inputs, so the client reports it instead of waiting on it.
       throw new InvalidInputError(
         `deployment ${target.deployment.id} executed job ${job.id} as soon as it was created (state ${job.state}), ` +
           'with its default inputs. Run this deployment with execute() (knimectl run --once) instead, and cancel ' +

@@ -1,6 +1,6 @@
 /**
- * Connecting to a Hub: the API root from a URL, the product kind a URL points to when the caller
- * does not say, and the assembly of the Hub backend on top of the shared HTTP client.
+ * Connecting to a Hub: the API root from a URL, the product kind of a URL when the caller does
+ * not set it, and the assembly of the Hub backend on top of the shared HTTP client.
  */
 import { InvalidInputError } from '../errors/index.js';
 import type { HttpClient } from '../transport/http.js';
@@ -10,7 +10,7 @@ import { HubBackend, type HubBackendOptions } from './backend.js';
 import { createHubFetch, ErrorDetailsLog } from './fetch.js';
 import { HubHttp } from './http.js';
 
-/** Which product a client talks to; `auto` detects it with a few requests before the first call. */
+/** Product a client talks to; `auto` detects it with a few requests before the first call. */
 export type ProductKind = 'server' | 'hub' | 'auto';
 
 /** Builds an HTTP client for a REST root, optionally with the `fetch` wrapped first. */
@@ -50,7 +50,7 @@ export function resolveHubUrl(input: string): HubUrl {
 }
 
 /**
- * The product a URL points to, judged from the URL alone:
+ * Infers the product a URL points to from the URL alone:
  * - a path ending in `/rest` or `/rest/v4`, or any other context root such as `/knime`, is a
  *   KNIME Server;
  * - the path `/_/api` (the Hub's same-origin API prefix) or a host starting with `api.` is a Hub;

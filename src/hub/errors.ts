@@ -14,7 +14,7 @@ import {
 } from '../errors/index.js';
 import type { ErrorDetails } from './fetch.js';
 
-/** Why an execution context cannot take a job. */
+/** Reason an execution context cannot take a job. */
 export type CapacityStatus = 'full' | 'stopped' | 'disabled';
 
 /**
@@ -43,7 +43,7 @@ export class CapacityError extends ServerError {
   }
 }
 
-/** Whether `error` is a {@link CapacityError}. */
+/** Checks whether `error` is a {@link CapacityError}. */
 export function isCapacityError(error: unknown): error is CapacityError {
   return error instanceof CapacityError;
 }
@@ -59,7 +59,7 @@ const HTTP_ERROR_CLASSES: readonly HttpErrorClass[] = [
   ProtocolError,
 ];
 
-/** The problem's text: title, then the details, then the Hub error code in brackets. */
+/** Formats the problem document: title, then the details, then the Hub error code in brackets. */
 export function describeProblem(details: ErrorDetails | undefined): string | undefined {
   const problem = details?.problem;
   if (!problem) return undefined;

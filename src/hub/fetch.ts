@@ -1,7 +1,7 @@
 /**
  * The `fetch` layer of the Hub backend, below the shared HTTP client:
  *
- * - follows redirects itself (`redirect: 'manual'`), so that a download answered with a 307 to the
+ * - follows redirects itself (`redirect: 'manual'`), so that a download redirected with a 307 to the
  *   object store works the same with every `fetch`, and drops credentials whenever the next URL
  *   has another origin (a pre-signed storage URL must not receive the Hub's Authorization header);
  * - records the correlation headers (`x-request-id`, `x-error-id`) and the problem document of
@@ -16,7 +16,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 /** Redirects followed for one request before the response is handed back unfollowed. */
 export const MAX_REDIRECTS = 5;
 
-/** What an error response said besides its status. */
+/** Correlation ids and problem document of an error response. */
 export interface ErrorDetails {
   requestId: string | undefined;
   errorId: string | undefined;

@@ -101,7 +101,7 @@ describe('hub rate limits', () => {
   it('sends rate-limited requests again without duplicates', async () => {
     const limited = new Set<string>();
     const { client, sim, clock } = await hubFixture({
-      // The first creation and the first execution get HTTP 429, as a rate-limited Hub answers.
+      // The first creation and the first execution get HTTP 429, as from a rate-limited Hub.
       wrapFetch: (fetch) => async (input, init) => {
         const path = new URL(String(input)).pathname;
         const kind =

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   PipelineParamError,
   RunAlreadySucceededError,
+  RunNotFoundError,
   RunNotResumableError,
 } from '../../src/pipeline/errors.js';
 import { Ledger } from '../../src/pipeline/ledger/ledger.js';
@@ -494,6 +495,11 @@ steps:
     ledger.close();
     // The runner that owned the run is gone: pid 4194305 is above Linux's default pid range.
     new Database(work.ledgerPath).prepare('UPDATE runs SET owner_pid = 4194305').run();
+
+    expect(listRuns({ ledgerPath: work.ledgerPath }).map((run) => [run.id, run.state])).toEqual([
+      ['crashed-run', 'interrupted'],
+    ]);
+    expect(() => runStatus('no-such-run', { ledgerPath: work.ledgerPath })).toThrow(RunNotFoundError);
 
     const result = await resumeRun('crashed-run', { ledgerPath: work.ledgerPath, env: {} });
     expect(result.outcome).toBe('failed');

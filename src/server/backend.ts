@@ -30,7 +30,7 @@ import { buildMultipart, needsMultipart } from './multipart.js';
 import { describeFromOpenApi } from './openapi.js';
 import { jobIdFromLocation, parseJob, parseJobList } from './parse.js';
 import { jobPath, repositoryPath } from './paths.js';
-import { findCreatedJob, READY_STATES, type ReconcileOptions } from './reconcile.js';
+import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS, findCreatedJobs, READY_STATES } from './reconcile.js';
 
 /** Options of the Server backend. */
 export interface ServerBackendOptions {
@@ -42,11 +42,19 @@ export interface ServerBackendOptions {
    */
   cancelPath?: string | false;
   /**
-   * List the workflow's jobs before a job is created, so that a lost creation response can be
-   * reconciled without creating a duplicate.
+   * Reconcile a lost or ambiguous creation response by listing the workflow's jobs and adopting
+   * the job the request may have created. When false, such a response is thrown to the caller.
    * @default true
    */
   reconcileCreate?: boolean;
+  /**
+   * Allowed difference between the client clock and the server clock, in milliseconds. During
+   * reconciliation a job created earlier than the lost request's start minus this tolerance is
+   * never adopted. Five minutes covers servers without time synchronisation, and adopting a
+   * younger unexecuted job of the same workflow is harmless.
+   * @default 300000
+   */
+  clockSkewToleranceMs?: number;
   /**
    * Attempts of a job-creating or executing request whose response was lost and whose
    * reconciliation showed that it did not land.
@@ -66,9 +74,7 @@ export class ServerBackend implements Backend {
   readonly #http: HttpClient;
   readonly #options: Required<Omit<ServerBackendOptions, 'username'>> & { username?: string };
   /** Job ids this client created or adopted, so that reconciliation never adopts one twice. */
-  readonly #claimed = new Set<string>();
-  /** Tail of the running creations per workflow. */
-  readonly #creating = new Map<string, Promise<unknown>>();
+  readonly #known = new Set<string>();
 
   constructor(http: HttpClient, options: ServerBackendOptions = {}) {
     this.#http = http;
@@ -77,8 +83,15 @@ export class ServerBackend implements Backend {
       cancelPath: options.cancelPath ?? '/execution',
       reconcileCreate: options.reconcileCreate ?? true,
       maxUnlandedAttempts: options.maxUnlandedAttempts ?? 5,
+      clockSkewToleranceMs: options.clockSkewToleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS,
       username: options.username,
     };
+    const tolerance = this.#options.clockSkewToleranceMs;
+    if (!Number.isFinite(tolerance) || tolerance < 0) {
+      throw new InvalidInputError(
+        `server option clockSkewToleranceMs is ${tolerance}; give a finite number of milliseconds, 0 or more`,
+      );
+    }
   }
 
   async validate(options: CallOptions = {}): Promise<void> {
@@ -157,94 +170,97 @@ export class ServerBackend implements Backend {
   }
 
   /**
-   * Creates a job. Creations of the same workflow by this client run one at a time, so that
-   * reconciling a lost response can never adopt a job that a parallel call of this client created.
+   * Creates a job. Nothing is listed before the request and creations run in parallel, so a
+   * fan-out costs one request per job. Only after a lost or ambiguous response (connection
+   * failure, request timeout, HTTP 500, 502, 503 or 504) does the client list the workflow's jobs
+   * and adopt one that the request may have created: a job this client does not know yet, owned by
+   * its user, created no earlier than the request's start minus `clockSkewToleranceMs`, and not
+   * yet executed. The creation is sent again only when no such job exists.
+   *
+   * Parallel lost creations of this client may adopt each other's fresh jobs. That is harmless:
+   * those jobs belong to the same workflow and none has executed, so they are interchangeable, and
+   * every job id goes to one caller only. A caller whose 201 names a job that a lost creation
+   * already adopted reconciles in turn and takes the job that the lost creation left behind.
+   *
    * NOTE: another client of the same user creating a job of the same workflow at that moment can
-   * still be mistaken for the lost creation. The execute request then finds the job no longer
+   * still be mistaken for the lost creation. Its execute request then finds the job no longer
    * ready and fails, so no job runs twice.
    */
   async createJob(workflow: string, options: CallOptions = {}): Promise<JobSnapshot> {
-    const previous = this.#creating.get(workflow) ?? Promise.resolve();
-    const current = previous.catch(() => {}).then(() => this.#createJobNow(workflow, options));
-    const tail = current.catch(() => {});
-    this.#creating.set(workflow, tail);
-    try {
-      return await current;
-    } finally {
-      if (this.#creating.get(workflow) === tail) this.#creating.delete(workflow);
-    }
-  }
-
-  async #createJobNow(workflow: string, options: CallOptions): Promise<JobSnapshot> {
     const path = repositoryPath(workflow, 'jobs');
-    const before = this.#options.reconcileCreate ? await this.#jobIds(workflow, options.signal) : undefined;
 
     for (let attempt = 1; ; attempt += 1) {
       const startedAt = this.#http.clock.now();
+      let failure: unknown;
       try {
-        const response = await this.#http.request({
-          method: 'POST',
-          path,
-          idempotent: false,
-          signal: options.signal,
-        });
-        const request = { method: 'POST', url: response.url };
-        if (response.status !== 201) {
-          throw new ProtocolError(
-            `POST ${response.url} returned HTTP ${response.status} instead of 201 Created; no job id to continue with`,
-            { request, status: response.status },
-          );
+        const job = await this.#postCreation(path, options.signal);
+        if (!this.#known.has(job.id)) {
+          this.#known.add(job.id);
+          return job;
         }
-        const fromLocation = jobIdFromLocation(response.headers.get('location'));
-        const job = parseJob(response.data, request, fromLocation);
-        if (fromLocation && fromLocation !== job.id) {
-          throw new ProtocolError(
-            `POST ${response.url} returned job id ${job.id} in the body but ${fromLocation} in the Location header`,
-            { request, jobId: job.id },
-          );
-        }
-        this.#claimed.add(job.id);
-        return job;
-      } catch (error) {
-        if (!isLostResponse(error) || before === undefined) throw error;
-
-        const reconcile: ReconcileOptions = {
-          before,
-          claimed: this.#claimed,
-          startedAt,
-          username: this.#options.username,
-        };
-        const after = await this.listJobs({ workflow, signal: options.signal });
-        const found = findCreatedJob(after, reconcile);
-        if (found.kind === 'one') {
-          this.#http.logger.warn('job creation response was lost; adopted the job it created', {
-            workflow,
-            jobId: found.job.id,
-          });
-          this.#claimed.add(found.job.id);
-          return found.job;
-        }
-        if (found.kind === 'many') {
-          throw attachCause(
-            new NetworkError(
-              `POST ${(error as KnimeError).request?.url ?? path} lost its response and ${found.jobs.length} new jobs ` +
-                `of ${workflow} appeared meanwhile (${found.jobs.map((job) => job.id).join(', ')}); ` +
-                'not retried to avoid a duplicate. Discard the extra jobs with their ids.',
-              { request: (error as KnimeError).request },
-            ),
-            error,
-          );
-        }
-        if (attempt >= this.#options.maxUnlandedAttempts) throw error;
-        this.#http.logger.warn('job creation did not reach the server; sending it again', {
+        // A parallel lost creation of this client adopted this job before its 201 arrived, so
+        // this caller takes the job that the lost creation left behind, if there is one.
+        this.#http.logger.warn('created job was already adopted by a lost creation; reconciling', {
           workflow,
-          attempt,
-          reason: (error as Error).message,
+          jobId: job.id,
         });
-        for (const job of after) before.add(job.id);
-        await this.#pauseBeforeResend(attempt, options.signal);
+        const url = redactUrl(this.#http.url(path));
+        failure = new NetworkError(
+          `POST ${url} created job ${job.id}, which a parallel lost creation of this client had already adopted`,
+          { request: { method: 'POST', url }, jobId: job.id },
+        );
+      } catch (error) {
+        if (!isOutcomeUnknown(error) || !this.#options.reconcileCreate) throw error;
+        failure = error;
       }
+
+      const after = await this.listJobs({ workflow, signal: options.signal });
+      const candidates = findCreatedJobs(after, {
+        known: this.#known,
+        startedAt,
+        clockSkewToleranceMs: this.#options.clockSkewToleranceMs,
+        username: this.#options.username,
+      });
+      const adopted = candidates[0];
+      if (adopted) {
+        this.#known.add(adopted.id);
+        this.#http.logger.warn('job creation response was lost; adopted an unexecuted job of the workflow', {
+          workflow,
+          jobId: adopted.id,
+          candidates: candidates.length,
+        });
+        return adopted;
+      }
+
+      if (attempt >= this.#options.maxUnlandedAttempts) throw failure;
+      this.#http.logger.warn('job creation did not reach the server; sending it again', {
+        workflow,
+        attempt,
+        reason: (failure as Error).message,
+      });
+      await this.#pauseBeforeResend(attempt, options.signal);
     }
+  }
+
+  /** Sends `POST {wf}:jobs` once and reads the created job from its 201 response. */
+  async #postCreation(path: string, signal: AbortSignal | undefined): Promise<JobSnapshot> {
+    const response = await this.#http.request({ method: 'POST', path, idempotent: false, signal });
+    const request = { method: 'POST', url: response.url };
+    if (response.status !== 201) {
+      throw new ProtocolError(
+        `POST ${response.url} returned HTTP ${response.status} instead of 201 Created; no job id to continue with`,
+        { request, status: response.status },
+      );
+    }
+    const fromLocation = jobIdFromLocation(response.headers.get('location'));
+    const job = parseJob(response.data, request, fromLocation);
+    if (fromLocation && fromLocation !== job.id) {
+      throw new ProtocolError(
+        `POST ${response.url} returned job id ${job.id} in the body but ${fromLocation} in the Location header`,
+        { request, jobId: job.id },
+      );
+    }
+    return job;
   }
 
   async executeJob(
@@ -280,7 +296,7 @@ export class ServerBackend implements Backend {
           return undefined;
         }
       } catch (error) {
-        if (!isLostResponse(error)) throw error;
+        if (!isOutcomeUnknown(error)) throw error;
 
         // The request may have reached the server. If the job left its ready state or has an
         // execution start time, the execution landed and must not be sent again.
@@ -488,11 +504,15 @@ export class ServerBackend implements Backend {
       throw new CancelledError('request was aborted while waiting to send it again', { cause: reason });
     }
   }
+}
 
-  async #jobIds(workflow: string, signal: AbortSignal | undefined): Promise<Set<string>> {
-    const jobs = await this.listJobs({ workflow, signal });
-    return new Set(jobs.map((job) => job.id));
-  }
+/**
+ * Whether a job creation or execute request that failed this way may still have been carried out:
+ * a lost response, or HTTP 500, which a server can send after it created or started the job and
+ * failed later in the request. Such a failure is reconciled before anything is sent again.
+ */
+function isOutcomeUnknown(error: unknown): boolean {
+  return isLostResponse(error) || (error instanceof ServerError && error.status === 500);
 }
 
 /**

@@ -22,7 +22,6 @@ describe('run against the simulator', () => {
     expect(normalise(requests)).toEqual([
       'GET /knime/rest/v4/repository/',
       'GET /knime/rest/v4/repository/Examples/Greeting:openapi',
-      'GET /knime/rest/v4/repository/Examples/Greeting:jobs',
       'POST /knime/rest/v4/repository/Examples/Greeting:jobs',
       'GET /knime/rest/v4/jobs/{id}',
       'POST /knime/rest/v4/jobs/{id}?async=true',

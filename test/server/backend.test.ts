@@ -49,7 +49,11 @@ function created(body: unknown = job('IDLE'), location = JOB): Response {
   });
 }
 
-function setup(steps: ScriptStep[]) {
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+function setup(steps: ScriptStep[], extra: Partial<Parameters<typeof createClient>[0]> = {}) {
   const fetch = scriptedFetch(steps);
   const clock = new SteppingClock();
   const logger = memoryLogger();
@@ -60,6 +64,7 @@ function setup(steps: ScriptStep[]) {
     logger,
     validateUrl: false,
     retry: { random: () => 0.5 },
+    ...extra,
   });
   return { client, fetch, clock, logger };
 }
@@ -67,94 +72,196 @@ function setup(steps: ScriptStep[]) {
 const start = { description: NO_INPUTS };
 
 describe('job creation (POST {wf}:jobs)', () => {
+  it('sends no request before the creation', async () => {
+    const { client, fetch } = setup([created(), json(job('EXECUTING'))]);
+    await client.start(WF, {}, start);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `POST ${JOB}?async=true`]);
+  });
+
   it.each([
     [403, PermissionError],
     [404, NotFoundError],
-    [500, ServerError],
   ])('stops after HTTP %i without further requests', async (status, errorClass) => {
-    const { client, fetch } = setup([json({ jobs: [] }), text('refused', status)]);
+    const { client, fetch } = setup([text('refused', status)]);
     const error = await client.start(WF, {}, start).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(errorClass);
-    expect(fetch.calls).toEqual([`GET ${JOBS}`, `POST ${JOBS}`]);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`]);
   });
 
   it('rejects a 200 instead of 201', async () => {
-    const { client, fetch } = setup([json({ jobs: [] }), json(job('IDLE'))]);
+    const { client, fetch } = setup([json(job('IDLE'))]);
     await expect(client.start(WF, {}, start)).rejects.toThrow(/returned HTTP 200 instead of 201 Created/);
-    expect(fetch.calls).toHaveLength(2);
+    expect(fetch.calls).toHaveLength(1);
   });
 
   it('takes the id from Location when the body has none', async () => {
-    const { client } = setup([json({ jobs: [] }), created({ state: 'IDLE' }), json(job('EXECUTING'))]);
+    const { client } = setup([created({ state: 'IDLE' }), json(job('EXECUTING'))]);
     const handle = await client.start(WF, {}, start);
     expect(handle.id).toBe(ID);
   });
 
   it('rejects a body id that differs from Location', async () => {
-    const { client, fetch } = setup([json({ jobs: [] }), created(job('IDLE'), `${ROOT}/jobs/${OTHER}`)]);
+    const { client, fetch } = setup([created(job('IDLE'), `${ROOT}/jobs/${OTHER}`)]);
     await expect(client.start(WF, {}, start)).rejects.toThrow(/in the body but .* in the Location header/);
-    expect(fetch.calls).toHaveLength(2);
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it('rejects a negative clock skew tolerance', () => {
+    expect(() => setup([], { server: { clockSkewToleranceMs: -1 } })).toThrow(/clockSkewToleranceMs is -1/);
   });
 });
 
 describe('lost responses', () => {
   it('adopts the job a lost creation made, without a second POST', async () => {
     const { client, fetch, logger } = setup([
-      json({ jobs: [job('EXECUTION_FINISHED', { id: OTHER })] }),
       connectionReset(),
       json({ jobs: [job('EXECUTION_FINISHED', { id: OTHER }), job('IDLE')] }),
       json(job('EXECUTING')),
     ]);
     const handle = await client.start(WF, {}, start);
     expect(handle.id).toBe(ID);
-    expect(fetch.calls).toEqual([`GET ${JOBS}`, `POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOB}?async=true`]);
-    expect(logger.records.some((r) => r.message.includes('adopted the job'))).toBe(true);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOB}?async=true`]);
+    expect(logger.records.some((r) => r.message.includes('adopted an unexecuted job'))).toBe(true);
   });
 
   it('sends the creation again when it did not land', async () => {
     const { client, fetch } = setup([
-      json({ jobs: [] }),
       connectionReset(),
       json({ jobs: [] }),
       created(),
       json(job('EXECUTING')),
     ]);
     await client.start(WF, {}, start);
-    expect(fetch.calls).toEqual([
-      `GET ${JOBS}`,
-      `POST ${JOBS}`,
-      `GET ${JOBS}`,
-      `POST ${JOBS}`,
-      `POST ${JOB}?async=true`,
-    ]);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOBS}`, `POST ${JOB}?async=true`]);
   });
 
-  it('refuses to guess between several new jobs', async () => {
+  it.each([500, 502, 503, 504])('adopts the job after HTTP %i on creation', async (status) => {
     const { client, fetch } = setup([
-      json({ jobs: [] }),
-      connectionReset(),
-      json({ jobs: [job('IDLE'), job('IDLE', { id: OTHER })] }),
+      text('Internal error', status),
+      json({ jobs: [job('IDLE')] }),
+      json(job('EXECUTING')),
     ]);
+    const handle = await client.start(WF, {}, start);
+    expect(handle.id).toBe(ID);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOB}?async=true`]);
+  });
+
+  it('resends after HTTP 500 only when no job was created', async () => {
+    const { client, fetch } = setup([
+      text('Internal error', 500),
+      json({ jobs: [] }),
+      created(),
+      json(job('EXECUTING')),
+    ]);
+    const handle = await client.start(WF, {}, start);
+    expect(handle.id).toBe(ID);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOBS}`, `POST ${JOB}?async=true`]);
+  });
+
+  it('gives up with the HTTP 500 after the attempts run out', async () => {
+    const steps: ScriptStep[] = [];
+    for (let attempt = 0; attempt < 2; attempt += 1)
+      steps.push(text('Internal error', 500), json({ jobs: [] }));
+    const { client, fetch } = setup(steps, { server: { maxUnlandedAttempts: 2 } });
     const error = await client.start(WF, {}, start).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toContain(`2 new jobs of ${WF} appeared meanwhile (${ID}, ${OTHER})`);
-    expect(fetch.calls).toHaveLength(3);
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).status).toBe(500);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOBS}`, `GET ${JOBS}`]);
+  });
+
+  it('skips executed, foreign and old jobs', async () => {
+    const { client, fetch, clock } = setup(
+      [
+        connectionReset(),
+        (): Response =>
+          json({
+            jobs: [
+              job('EXECUTING', { id: 'executing', startedExecutionAt: iso(clock.now()) }),
+              job('IDLE', { id: 'foreign', owner: 'bob' }),
+              job('IDLE', { id: 'old', owner: 'alice', createdAt: iso(clock.now() - 6 * 60_000) }),
+            ],
+          }),
+        created(),
+        json(job('EXECUTING')),
+      ],
+      { auth: { type: 'basic', username: 'alice', password: 'secret' } },
+    );
+    const handle = await client.start(WF, {}, start);
+    expect(handle.id).toBe(ID);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOBS}`, `POST ${JOB}?async=true`]);
+  });
+
+  it('adopts a job created within the clock skew tolerance', async () => {
+    const { client, clock } = setup(
+      [
+        connectionReset(),
+        (): Response => json({ jobs: [job('IDLE', { createdAt: iso(clock.now() - 60_000) })] }),
+        json(job('EXECUTING')),
+      ],
+      { server: { clockSkewToleranceMs: 120_000 } },
+    );
+    const handle = await client.start(WF, {}, start);
+    expect(handle.id).toBe(ID);
+  });
+
+  it('adopts the oldest of several fresh jobs', async () => {
+    const { client, fetch, clock } = setup([
+      connectionReset(),
+      (): Response =>
+        json({
+          jobs: [
+            job('IDLE', { id: OTHER, createdAt: iso(clock.now() + 2000) }),
+            job('IDLE', { createdAt: iso(clock.now() + 1000) }),
+          ],
+        }),
+      json(job('EXECUTING')),
+    ]);
+    const handle = await client.start(WF, {}, start);
+    expect(handle.id).toBe(ID);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `GET ${JOBS}`, `POST ${JOB}?async=true`]);
+  });
+
+  it('gives a parallel creation the job a lost creation left behind', async () => {
+    let openGate = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const both = [job('IDLE'), job('IDLE', { id: OTHER })];
+    const { client, fetch } = setup([
+      connectionReset(),
+      async (): Promise<Response> => {
+        await gate;
+        return created();
+      },
+      json({ jobs: both }),
+      (): Response => {
+        openGate();
+        return json(job('EXECUTING'));
+      },
+      json({ jobs: both }),
+      json(job('EXECUTING', { id: OTHER })),
+    ]);
+    const [first, second] = await Promise.all([client.start(WF, {}, start), client.start(WF, {}, start)]);
+    expect(first.id).toBe(ID);
+    expect(second.id).toBe(OTHER);
+    expect(fetch.calls).toEqual([
+      `POST ${JOBS}`,
+      `POST ${JOBS}`,
+      `GET ${JOBS}`,
+      `POST ${JOB}?async=true`,
+      `GET ${JOBS}`,
+      `POST ${ROOT}/jobs/${OTHER}?async=true`,
+    ]);
   });
 
   it('does not resend an execute that landed', async () => {
-    const { client, fetch } = setup([
-      json({ jobs: [] }),
-      created(),
-      connectionReset(),
-      json(job('EXECUTING')),
-    ]);
+    const { client, fetch } = setup([created(), connectionReset(), json(job('EXECUTING'))]);
     await client.start(WF, {}, start);
-    expect(fetch.calls).toEqual([`GET ${JOBS}`, `POST ${JOBS}`, `POST ${JOB}?async=true`, `GET ${JOB}`]);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `POST ${JOB}?async=true`, `GET ${JOB}`]);
   });
 
   it('resends an execute that did not land', async () => {
     const { client, fetch } = setup([
-      json({ jobs: [] }),
       created(),
       connectionReset(),
       json(job('IDLE')),
@@ -162,23 +269,23 @@ describe('lost responses', () => {
     ]);
     await client.start(WF, {}, start);
     expect(fetch.calls).toEqual([
-      `GET ${JOBS}`,
       `POST ${JOBS}`,
       `POST ${JOB}?async=true`,
       `GET ${JOB}`,
       `POST ${JOB}?async=true`,
     ]);
   });
+
+  it('reconciles an execute answered with HTTP 500', async () => {
+    const { client, fetch } = setup([created(), text('Internal error', 500), json(job('EXECUTING'))]);
+    await client.start(WF, {}, start);
+    expect(fetch.calls).toEqual([`POST ${JOBS}`, `POST ${JOB}?async=true`, `GET ${JOB}`]);
+  });
 });
 
 describe('execution answers (HTTP 200 is not success)', () => {
   async function waitAfter(executeBody: unknown, polls: unknown[]) {
-    const { client, fetch } = setup([
-      json({ jobs: [] }),
-      created(),
-      json(executeBody),
-      ...polls.map((body) => json(body)),
-    ]);
+    const { client, fetch } = setup([created(), json(executeBody), ...polls.map((body) => json(body))]);
     const handle = await client.start(WF, {}, start);
     const result = await handle.wait({ noProgressTimeoutMs: 10_000 }).catch((e: unknown) => e);
     return { result, fetch };
@@ -227,12 +334,7 @@ describe('execution answers (HTTP 200 is not success)', () => {
   it('reports an unknown state and stops at the no-progress timeout', async () => {
     const polls = Array.from({ length: 40 }, () => job('FROBNICATING'));
     const labels: string[] = [];
-    const { client } = setup([
-      json({ jobs: [] }),
-      created(),
-      json(job('EXECUTING')),
-      ...polls.map((p) => json(p)),
-    ]);
+    const { client } = setup([created(), json(job('EXECUTING')), ...polls.map((p) => json(p))]);
     const handle = await client.start(WF, {}, start);
     const error = (await handle
       .wait({ noProgressTimeoutMs: 10_000, cancelOnAbort: false, onStateChange: (s) => labels.push(s.label) })
@@ -244,12 +346,7 @@ describe('execution answers (HTTP 200 is not success)', () => {
   });
 
   it('names the missing state field', async () => {
-    const { client } = setup([
-      json({ jobs: [] }),
-      created(),
-      json(job('EXECUTING')),
-      json({ id: ID, status: 'FINISHED' }),
-    ]);
+    const { client } = setup([created(), json(job('EXECUTING')), json({ id: ID, status: 'FINISHED' })]);
     const handle = await client.start(WF, {}, start);
     const error = await handle.wait({ maxPollFailures: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProtocolError);
@@ -314,7 +411,7 @@ describe('request bodies', () => {
         { name: 'file-upload', shortName: 'file-upload', contentType: 'text/csv', description: '' },
       ],
     };
-    const { client, fetch } = setup([json({ jobs: [] }), created(), json(job('EXECUTING'))]);
+    const { client, fetch } = setup([created(), json(job('EXECUTING'))]);
     await client.start(
       WF,
       {
@@ -323,7 +420,7 @@ describe('request bodies', () => {
       },
       { description },
     );
-    const execute = fetch.requests[2]!;
+    const execute = fetch.requests[1]!;
     expect(execute.contentType).toMatch(/^multipart\/form-data; boundary=.+/);
     expect(execute.body).toContain('name="line-count-3"');
     expect(execute.body).toContain('Content-Type: application/json');
@@ -332,9 +429,9 @@ describe('request bodies', () => {
   });
 
   it('sends {} when there are no inputs', async () => {
-    const { client, fetch } = setup([json({ jobs: [] }), created(), json(job('EXECUTING'))]);
+    const { client, fetch } = setup([created(), json(job('EXECUTING'))]);
     await client.start(WF, {}, start);
-    expect(fetch.requests[2]?.body).toBe('{}');
+    expect(fetch.requests[1]?.body).toBe('{}');
   });
 });
 

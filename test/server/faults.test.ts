@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src/job/client.js';
 import { simulatedServer } from '../library/simulator.js';
+import { SteppingClock } from '../library/support.js';
 
 const RUNS = 30;
+/** Parallel starts of one workflow through one client. */
+const FAN_OUT = 100;
 
 describe('lost responses on creating and executing routes', () => {
   it('creates and executes every job exactly once', async () => {
@@ -86,5 +90,46 @@ describe('parallel starts of one workflow', () => {
     expect(new Set(results.map((result) => result.status.jobId)).size).toBe(12);
     expect(simulator.stats.jobsCreated).toBe(12);
     expect(simulator.stats.executionsStarted).toBe(12);
+  });
+});
+
+describe('fan-out of one workflow', () => {
+  it('creates jobs in parallel without listing', async () => {
+    const { simulator, manual } = await simulatedServer();
+    const requests: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const countingFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = init?.method ?? 'GET';
+      requests.push(`${method} ${url.pathname}`);
+      const creating = method === 'POST' && url.pathname.endsWith(':jobs');
+      if (creating) maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await simulator.fetch(input, init);
+      } finally {
+        if (creating) inFlight -= 1;
+      }
+    }) as typeof fetch;
+    const client = createClient({
+      url: simulator.baseUrl,
+      fetch: countingFetch,
+      clock: new SteppingClock(manual),
+      retry: { random: () => 0.5 },
+    });
+
+    const handles = await Promise.all(
+      Array.from({ length: FAN_OUT }, (_, index) =>
+        client.start('/Examples/Greeting', { name: `f${index}` }),
+      ),
+    );
+
+    expect(new Set(handles.map((handle) => handle.id)).size).toBe(FAN_OUT);
+    expect(simulator.stats.jobsCreated).toBe(FAN_OUT);
+    expect(requests.filter((request) => request.startsWith('GET') && request.endsWith(':jobs'))).toEqual([]);
+    expect(
+      requests.filter((request) => request.startsWith('POST') && request.endsWith(':jobs')),
+    ).toHaveLength(FAN_OUT);
+    expect(maxInFlight).toBeGreaterThan(1);
   });
 });

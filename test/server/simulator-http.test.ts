@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, PermissionError, ProtocolError } from '../../src/errors/index.js';
+import {
+  AuthenticationError,
+  isKnimeError,
+  type KnimeError,
+  PermissionError,
+  ProtocolError,
+} from '../../src/errors/index.js';
 import { createClient } from '../../src/job/client.js';
 import { simulatedServer } from '../library/simulator.js';
 
@@ -149,8 +155,9 @@ describe('server options', () => {
     expect(simulator.stats.cancels).toBe(0);
   });
 
-  it('skips the job list before creation with reconcileCreate false', async () => {
+  it('throws a lost creation with reconcileCreate false', async () => {
     const { simulator, clock } = await simulatedServer();
+    simulator.faults.configure({ seed: 1, rules: [{ method: 'POST', path: ':jobs$', lostResponseRate: 1 }] });
     const seen: string[] = [];
     const client = createClient({
       url: simulator.baseUrl,
@@ -161,7 +168,10 @@ describe('server options', () => {
       clock,
       server: { reconcileCreate: false },
     });
-    await client.start('/Examples/Greeting', { name: 'x' });
+    const error = await client.start('/Examples/Greeting', { name: 'x' }).catch((e: unknown) => e);
+    expect(isKnimeError(error)).toBe(true);
+    expect((error as KnimeError).code).toBe('network');
     expect(seen).not.toContain('GET /knime/rest/v4/repository/Examples/Greeting:jobs');
+    expect(seen.filter((request) => request.startsWith('POST') && request.endsWith(':jobs'))).toHaveLength(1);
   });
 });

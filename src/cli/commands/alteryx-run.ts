@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { AlteryxClient, AlteryxJobHandle, AlteryxWorkflow } from '../../alteryx/index.js';
+import type {
+  AlteryxClient,
+  AlteryxJobHandle,
+  AlteryxPriority,
+  AlteryxWorkflow,
+} from '../../alteryx/index.js';
 import type { CommandContext } from '../context.js';
 import { parseDuration } from '../duration.js';
 import { toExitError } from '../error-map.js';
@@ -48,7 +53,7 @@ export default async function alteryxRun({ args, options, output }: CommandConte
     try {
       handle = await client.queueJob(workflow.id, {
         answers,
-        ...(typeof options.priority === 'string' ? { priority: options.priority as 'Default' } : {}),
+        ...(typeof options.priority === 'string' ? { priority: options.priority as AlteryxPriority } : {}),
         ...(typeof options.workerTag === 'string' ? { workerTag: options.workerTag } : {}),
         ...(typeof options.credentialId === 'string' ? { credentialId: options.credentialId } : {}),
       });

@@ -26,6 +26,7 @@ const IDS = {
   broken: '6550a0a0a0a0a0a0a0a0a0a1',
   stuck: '6550a0a0a0a0a0a0a0a0a0a2',
   stopped: '6550a0a0a0a0a0a0a0a0a0a3',
+  warning: '6550a0a0a0a0a0a0a0a0a0a4',
 };
 
 function workflows() {
@@ -58,6 +59,7 @@ function workflows() {
     },
     { id: IDS.stuck, name: 'Stuck Job', scenario: 'never-finishes' },
     { id: IDS.stopped, name: 'Admin Stopped', scenario: 'cancelled-by-admin', runMs: 100 },
+    { id: IDS.warning, name: 'Partial Export', scenario: 'warning', runMs: 100 },
   ]);
 }
 
@@ -201,6 +203,27 @@ describe('knimectl alteryx', () => {
     expect(properties.outcome).toBe('failed');
     expect(properties.disposition).toBe('Error');
     expect(properties['failedNodes.0.message']).toBe('Input Data (1): file not found: sales.csv');
+  });
+
+  it('run treats a warning as success by default', async () => {
+    const result = await runCli(['alteryx', 'run', 'Partial Export', '--json', ...fast], { env });
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.disposition).toBe('Warning');
+    expect(document.outcome).toBe('succeeded');
+  });
+
+  it('run exits 1 for a warning with --warnings-as-errors', async () => {
+    const result = await runCli(
+      ['alteryx', 'run', 'Partial Export', '--warnings-as-errors', '--json', ...fast],
+      {
+        env,
+      },
+    );
+    expect(result.code).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(document.disposition).toBe('Warning');
+    expect(document.outcome).toBe('failed');
   });
 
   it('run exits 6 for a job cancelled on the server', async () => {

@@ -225,8 +225,8 @@ export async function resolveJobTarget(
     );
   }
 
-  // A deployment job always runs the deployment's item version in its execution context; the Hub
-  // takes no override when it creates the job, so the flags are rejected instead of ignored.
+  // A deployment job always runs the deployment's item version in its execution context, and the
+  // Hub takes no override when it creates the job. So the flags are rejected instead of ignored.
   if (
     flags.deployment !== undefined &&
     (flags.itemVersion !== undefined || flags.executionContext !== undefined)

@@ -187,10 +187,10 @@ const flagNames: Record<keyof HubJobFlags, string> = {
 };
 
 /**
- * Builds the target string of `run` and `start` from the workflow argument and the Hub flags:
- * a deployment (`--deployment rest:<uuid>`, or a name looked up within `--team` and `--space`),
- * or a workflow path or item id with `--item-version` and `--execution-context` (a name is looked
- * up). Without Hub flags the workflow argument is returned unchanged.
+ * Builds the target string of `run` and `start` from the workflow argument and the Hub flags.
+ * The target is a deployment (`--deployment rest:<uuid>`, or a name looked up within `--team` and
+ * `--space`), or a workflow path or item id with `--item-version` and `--execution-context`.
+ * Without Hub flags the workflow argument is returned unchanged.
  * @throws CliExitError exit code 2 for a missing or doubled target, flags that do not fit the
  *   target, or Hub flags on a KNIME Server
  */

@@ -145,7 +145,7 @@ export function toStartExitError(error: unknown): CliExitError {
 /**
  * Start options of `run` and `start`. On a Hub, `--load-timeout` is also the time the Hub may
  * wait for room in the execution context, so it is sent with the job creation. On a KNIME Server
- * the library defaults stay, as before.
+ * the library default applies, because `run` and `start` enforce the load timeout themselves.
  */
 export function hubStartOptions(client: KnimeClient, loadTimeoutMs: number): { loadTimeoutMs?: number } {
   return client.backend.kind === 'hub' ? { loadTimeoutMs } : {};

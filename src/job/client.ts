@@ -42,6 +42,7 @@ import type {
   JobStatus,
   WorkflowDescription,
 } from './types.js';
+import { checkPollOptions, checkWaitOptions } from './wait-options.js';
 
 /**
  * Creates a client of one KNIME Server or KNIME Business Hub (see `ClientOptions.kind`). Sends no
@@ -176,6 +177,7 @@ class Client implements KnimeClient {
       onSuccess: options.discard?.onSuccess ?? true,
       onFailure: options.discard?.onFailure ?? false,
     };
+    if (options.poll !== undefined) checkPollOptions(options.poll);
     this.#context = {
       backend,
       clock,
@@ -312,6 +314,7 @@ class Client implements KnimeClient {
   async run(workflow: string, inputs: Inputs = {}, options: RunOptions = {}): Promise<RunResult> {
     const { logger } = this.#context;
     const policy = { ...this.#discard, ...options.discard };
+    checkWaitOptions(options);
     const handle = await this.#start(workflow, inputs, options);
 
     let result: RunResult | undefined;

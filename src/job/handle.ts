@@ -20,6 +20,7 @@ import { fileInFolder, isFolderTarget, sanitizeFileName, writeResource } from '.
 import type { PollOptions, WaitOptions } from './options.js';
 import { toStatus } from './states.js';
 import type { Backend, CallOptions, JobSnapshot, JobStatus, WorkflowDescription } from './types.js';
+import { checkWaitOptions } from './wait-options.js';
 
 /** Services a handle shares with its client: backend, clock, logger, defaults and the URL check. */
 export interface HandleContext {
@@ -130,6 +131,7 @@ export class RemoteJobHandle implements JobHandle {
     options: WaitOptions,
     until: ((status: JobStatus) => boolean) | undefined,
   ): Promise<JobStatus> {
+    checkWaitOptions(options);
     const { clock, logger } = this.#context;
     const started = clock.now();
     const poll = { ...this.#context.poll, ...options.poll };

@@ -23,7 +23,7 @@ const invalidAnswersHint =
  * `knimectl alteryx run WORKFLOW`: queue a job of an Alteryx Server app, wait for it, print its
  * result and optionally download its outputs. Alteryx Server API V3 has no cancel call, so after a
  * timeout or a signal the job keeps running unless `--cancel-route` is given and the server accepts
- * `DELETE v3/jobs/{id}`; the message says which of the two happened.
+ * `DELETE v3/jobs/{id}`; the message states which of the two happened.
  */
 export default async function alteryxRun({ args, options, output }: CommandContext): Promise<number> {
   const workflowArgument = args[0]!;

@@ -137,9 +137,9 @@ function parsePropertiesText(text: string): Record<string, string> {
 }
 
 /**
- * Builds the result document of a workflow job: `state` is the raw status, `outcome` the
- * normalised one (a `KILLED` job counts as failed unless knimectl killed it), `outputs` the
- * captured output of each action by action name, and `failedNodes` the failing action.
+ * Builds the result document of a workflow job. `state` is the raw status and `outcome` the
+ * normalised one, where a `KILLED` job counts as failed unless knimectl killed it. `outputs` holds
+ * the captured output of each action by action name, and `failedNodes` the failing action.
  */
 export function oozieDocument(job: OozieJob, killRequested: boolean): RemoteJobDocument {
   const failing = job.status === 'SUCCEEDED' ? undefined : findFailingAction(job.actions);

@@ -92,7 +92,7 @@ function exitErrorFor(
     return new CliExitError(
       ExitCode.timeout,
       message,
-      `raise --timeout if the job needs longer; rerun it with \`oozie job -rerun ${jobId}\``,
+      'raise --timeout if the job needs longer, then run the command again',
     );
   }
 
@@ -104,7 +104,7 @@ function exitErrorFor(
       return new CliExitError(
         ExitCode.cancelled,
         `Oozie job ${jobId} was killed outside knimectl`,
-        `see who killed it in the job log: \`knimectl oozie status ${jobId}\``,
+        `the job log shows who killed it: \`oozie job -log ${jobId}\``,
       );
     }
   }

@@ -43,6 +43,14 @@ const applications: Record<string, ApplicationInput> = {
       },
     ],
   },
+  [`${ROOT}/suspending`]: {
+    appName: 'suspending-load',
+    actions: [
+      { name: 'extract', durationMs: 50 },
+      { name: 'load', durationMs: 50, data: { rows: '7' } },
+    ],
+    suspendAtStep: 2,
+  },
   [`${ROOT}/hang`]: {
     appName: 'hanging-load',
     actions: [{ name: 'wait', durationMs: 50, outcome: 'hang' }],
@@ -250,6 +258,26 @@ describe('knimectl oozie', () => {
     expect(document.error).toContain(`interrupted by ${signal}`);
     expect(document.state).toBe('KILLED');
     expect(jobOf(document.jobId)?.status).toBe('KILLED');
+  });
+
+  it('run exits 1 for a suspended job', async () => {
+    const result = await runCli(['oozie', 'run', `${ROOT}/suspending`, '--json', ...fast], { env });
+    expect(result.code).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(document.state).toBe('SUSPENDED');
+    expect(document.error).toContain('SUSPENDED');
+  });
+
+  it('run resumes a suspended job with --on-suspended resume', async () => {
+    const result = await runCli(
+      ['oozie', 'run', `${ROOT}/suspending`, '--on-suspended', 'resume', '--json', ...fast],
+      { env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.state).toBe('SUCCEEDED');
+    expect(document.outputs).toEqual({ load: { rows: '7' } });
+    expect(simulator.simulator.stats.commands.resume).toBeGreaterThanOrEqual(1);
   });
 
   it('run exits 8 for an unknown application', async () => {

@@ -4,9 +4,10 @@ const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000
 
 /**
  * Parses a duration such as `500ms`, `30s`, `15m`, `2h` or `1h30m` into milliseconds. A bare
- * number is rejected because its unit would be a guess.
+ * number is rejected because its unit would be a guess, and a duration that rounds to 0 ms is
+ * rejected because every duration flag is a limit or an interval that must be positive.
  *
- * @throws CliExitError (exit code 2) naming the flag and the accepted forms.
+ * @throws CliExitError (exit code 2) naming the flag, the value and the accepted forms.
  */
 export function parseDuration(text: string, flag: string): number {
   const trimmed = text.trim();
@@ -25,7 +26,14 @@ export function parseDuration(text: string, flag: string): number {
       `use a number with a unit: ms, s, m or h (for example ${flag} 15m or ${flag} 1h30m)`,
     );
   }
-  return Math.round(total);
+  const ms = Math.round(total);
+  if (ms <= 0) {
+    throw usageError(
+      `invalid duration for ${flag}: "${text}" is not greater than zero`,
+      `give a positive duration (for example ${flag} 30s); leave the flag out to use its default`,
+    );
+  }
+  return ms;
 }
 
 /** Formats milliseconds for humans: `850ms`, `12.3s`, `4m05s`, `1h02m`. */

@@ -39,12 +39,12 @@ export async function collectInputs(options: InputOptions): Promise<Inputs> {
   }
 
   for (const entry of options.input ?? []) {
-    const { name, value } = splitAssignment(entry, '--input', 'NAME=JSON or NAME=@file.json');
+    const { name, value } = splitAssignment(entry, '--input', 'NAME=JSON or NAME=@file.json', `name='"Ada"'`);
     inputs[name] = await parseJsonArgument(value, `--input ${name}`);
   }
 
   for (const entry of options.file ?? []) {
-    const { name, value } = splitAssignment(entry, '--file', 'NAME=@path');
+    const { name, value } = splitAssignment(entry, '--file', 'NAME=@path', 'file-upload=@data.csv');
     if (!value.startsWith('@') || value.length === 1) {
       throw invalidInput(
         `invalid --file "${entry}": the value must be @ followed by a path`,
@@ -57,12 +57,18 @@ export async function collectInputs(options: InputOptions): Promise<Inputs> {
   return inputs;
 }
 
-function splitAssignment(entry: string, flag: string, form: string): { name: string; value: string } {
+/** Splits `NAME=VALUE`; `example` is a valid value of the flag, shown in the usage hint. */
+function splitAssignment(
+  entry: string,
+  flag: string,
+  form: string,
+  example: string,
+): { name: string; value: string } {
   const equals = entry.indexOf('=');
   if (equals <= 0) {
     throw invalidInput(
       `invalid ${flag} "${truncate(entry)}": expected ${form}`,
-      `for example ${flag} name='"Ada"'`,
+      `for example ${flag} ${example}`,
     );
   }
   return { name: entry.slice(0, equals), value: entry.slice(equals + 1) };

@@ -60,7 +60,7 @@ export const exitCodeHelp = `Exit codes:
   4    workflow or job not found
   5    timed out (the remote job was cancelled)
   6    job cancelled
-  7    server unreachable, or server error after retries
+  7    server unreachable, server error after retries, or no execution capacity on a Hub
   8    invalid input (rejected before the job was created, or by the server)
   130  interrupted by SIGINT after cancelling the remote job
   143  interrupted by SIGTERM after cancelling the remote job`;

@@ -95,6 +95,27 @@ describe('knimectl config', () => {
     });
   });
 
+  it('stores a Hub application password id', async () => {
+    const home = freshHome();
+    const set = await runCli(
+      ['config', 'set', 'hub', '--hub', 'http://127.0.0.1:9', '--app-password-id', 'pw-1234'],
+      { env: { HOME: home } },
+    );
+    expect(set.code).toBe(0);
+    expect(JSON.parse(readFileSync(configFile(home), 'utf8')).profiles.hub).toEqual({
+      hub: 'http://127.0.0.1:9',
+      appPasswordId: 'pw-1234',
+    });
+
+    const shown = await runCli(['config', 'show', 'hub'], { env: { HOME: home } });
+    expect(shown.stdout).toContain('app password id: pw-1234');
+
+    await runCli(['config', 'set', 'hub', '--unset', 'app-password-id'], { env: { HOME: home } });
+    expect(JSON.parse(readFileSync(configFile(home), 'utf8')).profiles.hub).toEqual({
+      hub: 'http://127.0.0.1:9',
+    });
+  });
+
   it('removes a profile and its default mark', async () => {
     const home = freshHome();
     await runCli(['config', 'set', 'dev', '--server', 'http://127.0.0.1:9/knime', '--default'], {

@@ -9,6 +9,7 @@ const unsetKeys: Record<string, keyof Profile> = {
   alteryx: 'alteryx',
   oozie: 'oozie',
   user: 'user',
+  'app-password-id': 'appPasswordId',
   password: 'password',
   'ca-file': 'caFile',
 };
@@ -38,6 +39,7 @@ export default async function configSet({ args, options, output }: CommandContex
     profile[key] = value;
   }
   if (typeof options.user === 'string') profile.user = options.user;
+  if (typeof options.appPasswordId === 'string') profile.appPasswordId = options.appPasswordId;
   if (typeof options.caFile === 'string') profile.caFile = options.caFile;
 
   const password = await readPasswordFlags(

@@ -25,6 +25,7 @@ export default async function configShow({ args, options, output }: CommandConte
   if (profile.alteryx !== undefined) lines.push(`alteryx:  ${profile.alteryx}`);
   if (profile.oozie !== undefined) lines.push(`oozie:    ${profile.oozie}`);
   if (profile.user !== undefined) lines.push(`user:     ${profile.user}`);
+  if (profile.appPasswordId !== undefined) lines.push(`app password id: ${profile.appPasswordId}`);
   lines.push(`password: ${profile.password === undefined ? '(not set)' : '(set)'}`);
   if (profile.caFile !== undefined) lines.push(`ca-file:  ${profile.caFile}`);
   lines.push(`file:     ${path}`);

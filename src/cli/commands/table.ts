@@ -384,12 +384,16 @@ Prints the REST root URL (for --server) as its first stdout line, then serves un
             .option('--alteryx <url>', 'Alteryx Server Web API address (for pipeline steps; user = API key)')
             .option('--oozie <url>', 'Oozie base URL (for pipeline steps; user = user.name)')
             .option('--user <name>', 'user name')
+            .option(
+              '--app-password-id <id>',
+              'KNIME Business Hub application password id (used with --hub; wins over --user there)',
+            )
             .option('--password-stdin', 'read the password from standard input and store it (file mode 0600)')
             .option('--password-file <path>', 'read the password from a file and store it (file mode 0600)')
             .option('--ca-file <path>', 'PEM file with extra CA certificates')
             .option(
               '--unset <key>',
-              'remove a key from the profile: server, hub, alteryx, oozie, user, password or ca-file (repeatable)',
+              'remove a key from the profile: server, hub, alteryx, oozie, user, app-password-id, password or ca-file (repeatable)',
               collect,
             )
             .option('--default', 'make this the default profile'),

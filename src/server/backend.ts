@@ -27,7 +27,7 @@ import type {
 import type { HttpClient } from '../transport/http.js';
 import { redactUrl } from '../transport/redact.js';
 import { buildMultipart, needsMultipart } from './multipart.js';
-import { describeFromOpenApi } from './openapi.js';
+import { checkOpenApiDocument, describeFromOpenApi } from './openapi.js';
 import { jobIdFromLocation, parseJob, parseJobList } from './parse.js';
 import { jobPath, repositoryPath } from './paths.js';
 import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS, findCreatedJobs, READY_STATES } from './reconcile.js';
@@ -160,13 +160,14 @@ export class ServerBackend implements Backend {
   }
 
   async describeWorkflow(workflow: string, options: CallOptions = {}): Promise<WorkflowDescription> {
-    const { data } = await this.#http.request({
+    const response = await this.#http.request({
       method: 'GET',
       path: repositoryPath(workflow, 'openapi'),
       idempotent: true,
       signal: options.signal,
     });
-    return describeFromOpenApi(workflow, data);
+    checkOpenApiDocument(response.data, { method: 'GET', url: response.url });
+    return describeFromOpenApi(workflow, response.data);
   }
 
   /**

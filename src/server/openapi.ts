@@ -6,6 +6,8 @@
  * at `InputResources`/`OutputResources` schemas and at binary properties of multipart request
  * bodies in `paths`.
  */
+
+import { ProtocolError, type RequestInfo } from '../errors/index.js';
 import type { OpenApiObjectSchema, ServerWorkflowOpenApi } from '../formats/server-v4.js';
 import type { ParameterDescription, ResourceDescription, WorkflowDescription } from '../job/types.js';
 
@@ -103,6 +105,37 @@ function resourcesFromPaths(
     }
   }
   return [...found.values()];
+}
+
+/**
+ * Rejects a `:openapi` reply that is not an OpenAPI document: an object needs an `openapi` or
+ * `swagger` version string, or a `components` or `paths` object. Without this check, such a reply
+ * would read as a workflow without inputs, and the caller would see a wrong input error.
+ * @throws ProtocolError naming the request and what the reply was
+ */
+export function checkOpenApiDocument(document: unknown, request: RequestInfo): void {
+  const root = asRecord(document);
+  const looksLikeOpenApi =
+    root !== undefined &&
+    (typeof root.openapi === 'string' ||
+      typeof root.swagger === 'string' ||
+      asRecord(root.components) !== undefined ||
+      asRecord(root.paths) !== undefined);
+  if (looksLikeOpenApi) return;
+
+  const found =
+    document === null || document === undefined || document === ''
+      ? 'an empty body'
+      : Array.isArray(document)
+        ? 'a JSON array'
+        : root
+          ? `a JSON object without "openapi", "components" or "paths" (keys: ${Object.keys(root).slice(0, 5).join(', ') || 'none'})`
+          : `a JSON ${typeof document}`;
+  throw new ProtocolError(
+    `${request.method} ${request.url} returned ${found} instead of an OpenAPI document; check that the URL ` +
+      'points at a KNIME Server REST API and that the path names a workflow',
+    { request },
+  );
 }
 
 /** Builds the description of `workflow` from its `:openapi` document. */

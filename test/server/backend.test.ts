@@ -525,3 +525,26 @@ describe('job parsing', () => {
     expect(snapshot.state).toBe('IDLE');
   });
 });
+
+describe('workflow description (GET {wf}:openapi)', () => {
+  const OPENAPI = `${ROOT}/repository/Examples/Scoring:openapi`;
+
+  it.each([
+    ['an empty object', {}, /a JSON object without "openapi", "components" or "paths" \(keys: none\)/],
+    ['an object of another shape', { weird: true }, /\(keys: weird\)/],
+    ['a JSON array', [1, 2], /a JSON array/],
+    ['JSON null', null, /an empty body/],
+  ])('rejects %s as a protocol error', async (_, body, names) => {
+    const { client } = setup([json(body)]);
+    const error = await client.describeWorkflow(WF).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toContain(`GET ${OPENAPI} returned`);
+    expect((error as Error).message).toMatch(names);
+  });
+
+  it('reads a document without inputs as no inputs', async () => {
+    const { client } = setup([json({ openapi: '3.0.1', paths: {}, components: { schemas: {} } })]);
+    const description = await client.describeWorkflow(WF);
+    expect(description.inputs).toEqual([]);
+  });
+});

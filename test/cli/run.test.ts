@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServerSimulator } from '../../src/simulator/index.js';
-import { describeWithFixtures } from '../support/fixtures.js';
 import { runCli } from './helpers.js';
 import {
   buildJobsWorkspace,
@@ -23,13 +22,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describeWithFixtures('knimectl run against the simulator', () => {
+describe('knimectl run against the simulator', () => {
   let simulator: RunningServerSimulator;
   let env: Record<string, string>;
   const input = `input-2=${JSON.stringify(tableInput)}`;
 
   beforeAll(async () => {
-    simulator = await startSimulator(buildJobsWorkspace());
+    simulator = await startSimulator(await buildJobsWorkspace());
     env = connectionEnv(simulator.url);
   });
   afterAll(async () => {

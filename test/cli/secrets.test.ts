@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServerSimulator } from '../../src/simulator/index.js';
-import { describeWithFixtures } from '../support/fixtures.js';
 import { freshHome, runCli, spawnCli } from './helpers.js';
 import {
   buildJobsWorkspace,
@@ -14,12 +13,12 @@ import {
 
 const input = `input-2=${JSON.stringify(tableInput)}`;
 
-describeWithFixtures('knimectl secrets', () => {
+describe('knimectl secrets', () => {
   let simulator: RunningServerSimulator;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    simulator = await startSimulator(buildJobsWorkspace());
+    simulator = await startSimulator(await buildJobsWorkspace());
     env = connectionEnv(simulator.url);
   });
   afterAll(async () => {
@@ -69,13 +68,13 @@ describeWithFixtures('knimectl secrets', () => {
   });
 });
 
-describeWithFixtures('knimectl connection precedence', () => {
+describe('knimectl connection precedence', () => {
   let simulator: RunningServerSimulator;
   let home: string;
   const deadUrl = 'http://127.0.0.1:1/knime';
 
   beforeAll(async () => {
-    simulator = await startSimulator(buildJobsWorkspace());
+    simulator = await startSimulator(await buildJobsWorkspace());
     home = freshHome();
     const config = {
       defaultProfile: 'good',

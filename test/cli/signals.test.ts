@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServerSimulator, startServerSimulator } from '../../src/simulator/index.js';
-import { describeWithFixtures } from '../support/fixtures.js';
 import { runCli } from './helpers.js';
 import { buildJobsWorkspace, connectionEnv, testUser } from './support/simulator.js';
 
@@ -16,13 +15,13 @@ function signalWhenExecuting(signal: NodeJS.Signals) {
   };
 }
 
-describeWithFixtures('knimectl signal handling', () => {
+describe('knimectl signal handling', () => {
   let simulator: RunningServerSimulator;
   let slowCancel: RunningServerSimulator;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const workspace = buildJobsWorkspace();
+    const workspace = await buildJobsWorkspace();
     simulator = await startServerSimulator({ workspace, port: 0, users: [testUser] });
     // Every cancel request takes 4 s, so the clean-up after the first signal is still running
     // when the second one arrives.

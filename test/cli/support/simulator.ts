@@ -1,17 +1,14 @@
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServerSimulator, startServerSimulator } from '../../../src/simulator/index.js';
-import { fixturePath, repoDir } from '../../support/fixtures.js';
+import {
+  type ContainerTable,
+  containerTableInput,
+  containerTableOutput,
+} from '../../../src/simulator/workspace/knime-node-presets.js';
+import { type WorkflowSpec, writeWorkflow } from '../../../src/simulator/workspace/knime-writer.js';
+import { repoDir } from '../../support/fixtures.js';
 
 /** Account of the test simulators. */
 export const testUser = { name: 'ann', password: 'Ann-Secret-Pw-42' } as const;
@@ -20,21 +17,24 @@ export const testUser = { name: 'ann', password: 'Ann-Secret-Pw-42' } as const;
 export const demoWorkspace = join(repoDir, 'demo', 'workspace');
 export const demoWorkspaceExists = existsSync(demoWorkspace);
 
-function makeWritable(path: string): void {
-  chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
-  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
-}
+/** Example of the echo workflow's table input and output. */
+const exampleTable: ContainerTable = {
+  'table-spec': [{ 'column-string': 'string' }, { 'column-int': 'int' }],
+  'table-data': [
+    ['value1', 1],
+    ['value2', 2],
+  ],
+};
 
 /**
- * Builds a temporary workspace from the public `test20190410` workflow (Container Input (Table)
- * `input` wired to Container Output (Table) `output`), in three copies with different run
- * behaviours: `/Jobs/Echo` succeeds, `/Jobs/Failing` fails in a node, `/Jobs/Slow` executes for
- * ten simulated minutes, and `/Jobs/SlowLoad` also takes 1.5 simulated seconds to load. Call it
- * inside `describeWithFixtures`.
+ * Builds a temporary workspace of one table-echo workflow in KNIME's on-disk format (Container Input
+ * (Table) node 2, published as `input-2`, wired to Container Output (Table) node 1, published as
+ * `output-1`), in four copies with different run behaviours: `/Jobs/Echo` succeeds, `/Jobs/Failing`
+ * fails in a node, `/Jobs/Slow` executes for ten simulated minutes, and `/Jobs/SlowLoad` also takes
+ * 1.5 simulated seconds to load.
  */
-export function buildJobsWorkspace(): string {
+export async function buildJobsWorkspace(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'knimectl-ws-'));
-  const source = fixturePath('knime-workspace', 'test20190410');
   const behaviours: Record<string, unknown> = {
     Echo: { loadMs: 20, durationMs: 100, outputs: { output: { fromInput: 'input' } } },
     Failing: {
@@ -47,12 +47,32 @@ export function buildJobsWorkspace(): string {
     SlowLoad: { loadMs: 1500, durationMs: 600_000 },
   };
 
-  mkdirSync(join(root, 'Jobs'));
+  const workflow: WorkflowSpec = {
+    nodes: [
+      {
+        id: 1,
+        settings: containerTableOutput({
+          parameterName: 'output',
+          useFullyQualifiedName: true,
+          table: exampleTable,
+        }),
+      },
+      {
+        id: 2,
+        settings: containerTableInput({
+          parameterName: 'input',
+          useFullyQualifiedName: true,
+          table: exampleTable,
+        }),
+      },
+    ],
+    connections: [{ source: 2, sourcePort: 1, dest: 1, destPort: 1 }],
+  };
+
   for (const [name, behaviour] of Object.entries(behaviours)) {
-    const target = join(root, 'Jobs', name);
-    cpSync(source, target, { recursive: true });
-    makeWritable(target);
-    writeFileSync(join(target, 'knimectl-simulation.json'), JSON.stringify(behaviour));
+    await writeWorkflow(join(root, 'Jobs', name), workflow, {
+      'knimectl-simulation.json': JSON.stringify(behaviour),
+    });
   }
   return root;
 }

@@ -87,7 +87,7 @@ export class NotFoundError extends KnimeError {
 /**
  * The request or its inputs are invalid. Thrown before anything is created when inputs do not
  * match the workflow's description (unknown, duplicate or missing names, files for JSON
- * parameters), for invalid client options, and for HTTP 400, 409 and 422 answers.
+ * parameters), for invalid client options, and for HTTP 400, 409, 413 and 422 answers.
  */
 export class InvalidInputError extends KnimeError {
   override readonly code = 'invalid-input';
@@ -206,7 +206,8 @@ export class ServerError extends KnimeError {
 /**
  * The server answered in a way the client cannot use: an HTML page where JSON was expected, a
  * URL that did not answer like a KNIME Server REST API, a job without a `state` field, a 201 without
- * a job id. Thrown by requests and response parsers. Check the server URL, or report a bug.
+ * a job id, a 4xx status other than 400, 401, 403, 404, 408, 409, 410, 413, 422 and 429 (such as
+ * 405 or 418). Thrown by requests and response parsers. Check the server URL, or report a bug.
  */
 export class ProtocolError extends KnimeError {
   override readonly code = 'protocol';

@@ -77,6 +77,12 @@ export interface HttpClientOptions {
 /** Marks the abort reason of a per-request timeout, to tell it apart from the caller's abort. */
 class RequestTimeout extends Error {}
 
+/**
+ * Client error statuses that reject the request's content: 400 Bad Request, 409 Conflict, 413
+ * Content Too Large and 422 Unprocessable Content. They map to `InvalidInputError`.
+ */
+const INPUT_ERROR_STATUSES: ReadonlySet<number> = new Set([400, 409, 413, 422]);
+
 export class HttpClient {
   readonly restRoot: string;
   readonly clock: Clock;
@@ -286,8 +292,14 @@ export class HttpClient {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now());
       return Object.assign(new ServerError(message, options), { transient: true, retryAfterMs });
     }
-    if (status >= 400 && status < 500) return new InvalidInputError(message, options);
-    return new ProtocolError(`${message} (unexpected status)`, options);
+    if (INPUT_ERROR_STATUSES.has(status)) return new InvalidInputError(message, options);
+    // Any other status, such as 405, 415 or 418, means the request reached something that does
+    // not behave like the expected API: a wrong URL, a proxy, or a server version the client does
+    // not know. Changing the inputs would not help, so it is no input error.
+    return new ProtocolError(
+      `${message} (unexpected status for this request; check the server URL, or report a bug)`,
+      options,
+    );
   }
 
   #connectionError(

@@ -178,9 +178,22 @@ describe('HttpClient error classes', () => {
     [410, NotFoundError],
     [400, InvalidInputError],
     [409, InvalidInputError],
+    [413, InvalidInputError],
+    [422, InvalidInputError],
+    [405, ProtocolError],
+    [415, ProtocolError],
+    [418, ProtocolError],
   ])('maps HTTP %i to its class', async (status, errorClass) => {
     const { http } = setup([text('nope', status)]);
     await expect(http.request({ ...get, idempotent: false })).rejects.toBeInstanceOf(errorClass);
+  });
+
+  it('names status and body of an unexpected 4xx', async () => {
+    const { http } = setup([text('  I am a teapot  ', 418)]);
+    const error = await http.request({ ...get, idempotent: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).status).toBe(418);
+    expect((error as Error).message).toMatch(/failed with HTTP 418.*: I am a teapot \(unexpected status/);
   });
 
   it('puts a 500 text body into the message', async () => {

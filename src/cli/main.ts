@@ -84,8 +84,21 @@ export async function runEntry(
   output.quiet = options.quiet === true;
 
   const module = await load();
-  const code = await module.default({ args: args as string[], options, output, command });
-  return code ?? ExitCode.ok;
+  try {
+    const code = await module.default({ args: args as string[], options, output, command });
+    return code ?? ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CliExitError && wantsJson(options) && !output.stdoutWritten) {
+      // A scheduler that asked for JSON gets a document even when no job was started.
+      const document = { exitCode: error.code, error: { message: error.message, hint: error.hint ?? null } };
+      output.out(`${JSON.stringify(document)}\n`);
+    }
+    throw error;
+  }
+}
+
+function wantsJson(options: Record<string, unknown>): boolean {
+  return options.json === true || options.format === 'json';
 }
 
 function reportError(error: unknown, output: Output): number {

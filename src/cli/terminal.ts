@@ -17,6 +17,8 @@ export class Output {
   readonly #secrets = new Set<string>();
   debugEnabled = false;
   quiet = false;
+  /** Whether anything was printed on stdout; an error document is printed only when nothing was. */
+  stdoutWritten = false;
 
   constructor(readonly terminal: Terminal) {}
 
@@ -33,6 +35,7 @@ export class Output {
 
   /** Writes machine output (results) to stdout. */
   out(text: string): void {
+    this.stdoutWritten = true;
     this.terminal.stdout.write(this.redact(text));
   }
 

@@ -180,6 +180,19 @@ describe('knimectl run against the simulator', () => {
     expect(simulator.simulator.stats.jobsCreated).toBe(created);
   });
 
+  it('prints a JSON error document before any job exists', async () => {
+    const missing = await runCli(['run', '/Jobs/Nope', '--json'], { env });
+    expect(missing.code).toBe(4);
+    const document = JSON.parse(missing.stdout);
+    expect(document.exitCode).toBe(4);
+    expect(document.error.message).toContain('/Jobs/Nope');
+
+    const badInput = await runCli(['run', '/Jobs/Echo', '--input', 'input-3={}', '--json'], { env });
+    expect(badInput.code).toBe(8);
+    expect(badInput.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(badInput.stdout).error.message).toContain('input-3');
+  });
+
   it('exits 5 on timeout and cancels', async () => {
     const cancels = simulator.simulator.stats.cancels;
     const result = await runCli(['run', '/Jobs/Slow', '--timeout', '800ms', '--json'], { env });

@@ -34,16 +34,75 @@ export function findCycles(nodes: readonly GraphNode[]): string[][] {
 
 /** Returns all steps that `name` depends on, directly or through other steps. */
 export function ancestorsOf(name: string, nodes: readonly GraphNode[]): Set<string> {
-  const byName = new Map(nodes.map((node) => [node.name, node]));
-  const result = new Set<string>();
-  const pending = [...(byName.get(name)?.needs ?? [])];
-  while (pending.length > 0) {
-    const next = pending.pop()!;
-    if (result.has(next)) continue;
-    result.add(next);
-    pending.push(...(byName.get(next)?.needs ?? []));
+  return new DependencyGraph(nodes).ancestorsOf(name);
+}
+
+/**
+ * A pipeline's dependency graph, built once so that per-step queries do not rebuild it. Ancestor
+ * queries are computed on demand and memoised per pair, because the full ancestor sets of a long
+ * pipeline grow with the square of its length.
+ */
+export class DependencyGraph {
+  readonly #needs = new Map<string, readonly string[]>();
+  readonly #dependents = new Map<string, string[]>();
+  readonly #dependsOn = new Map<string, Map<string, boolean>>();
+
+  constructor(nodes: readonly GraphNode[]) {
+    for (const node of nodes) {
+      this.#needs.set(node.name, node.needs);
+      this.#dependents.set(node.name, []);
+    }
+    for (const node of nodes) {
+      for (const need of node.needs) this.#dependents.get(need)?.push(node.name);
+    }
   }
-  return result;
+
+  /** Steps that list `name` in their needs. */
+  dependentsOf(name: string): readonly string[] {
+    return this.#dependents.get(name) ?? [];
+  }
+
+  /** Tells whether `name` depends on `other`, directly or through other steps. */
+  dependsOn(name: string, other: string): boolean {
+    let cached = this.#dependsOn.get(name);
+    if (cached === undefined) {
+      cached = new Map();
+      this.#dependsOn.set(name, cached);
+    }
+    let result = cached.get(other);
+    if (result === undefined) {
+      result = this.#search(name, other);
+      cached.set(other, result);
+    }
+    return result;
+  }
+
+  /** Returns all steps that `name` depends on, directly or through other steps. */
+  ancestorsOf(name: string): Set<string> {
+    const result = new Set<string>();
+    const pending = [...(this.#needs.get(name) ?? [])];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (result.has(next)) continue;
+      result.add(next);
+      pending.push(...(this.#needs.get(next) ?? []));
+    }
+    return result;
+  }
+
+  /** Depth-first search from `name` through needs, stopping at `target`. */
+  #search(name: string, target: string): boolean {
+    const seen = new Set<string>();
+    const pending = [...(this.#needs.get(name) ?? [])];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (next === target) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      pending.push(...(this.#needs.get(next) ?? []));
+    }
+    return false;
+  }
 }
 
 export type GraphFormat = 'mermaid' | 'dot';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ancestorsOf, findCycles } from './dag.js';
+import { DependencyGraph, findCycles } from './dag.js';
 import { parseDuration } from './duration.js';
 import { ExpressionError, PipelineFileError, type PipelineIssue, type SourcePosition } from './errors.js';
 import {
@@ -155,7 +155,7 @@ function* stringsIn(value: unknown, at: (string | number)[]): Generator<[string,
 interface ExpressionScope {
   readonly params: ReadonlySet<string>;
   /** Steps the expression may read; `undefined` where no step may be read (pipeline env). */
-  readonly steps: ReadonlySet<string> | undefined;
+  readonly steps: { has(name: string): boolean } | undefined;
   readonly step: string | undefined;
   readonly statusFunctions: boolean;
 }
@@ -408,11 +408,12 @@ export function parsePipeline(text: string, file: string): Pipeline {
     }),
   );
 
+  const dependencies = new DependencyGraph(graph);
   const steps: PipelineStep[] = [];
   for (const step of parsedSteps) {
     const scope: ExpressionScope = {
       params: paramNames,
-      steps: ancestorsOf(step.name, graph),
+      steps: { has: (name) => dependencies.dependsOn(step.name, name) },
       step: step.name,
       statusFunctions: false,
     };

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { type PipelineClock, systemClock } from './clock.js';
-import { ancestorsOf } from './dag.js';
+import { DependencyGraph } from './dag.js';
 import { formatDuration } from './duration.js';
 import { ExpressionError, RunNotResumableError, StepConfigError } from './errors.js';
 import type { PipelineEvent } from './events.js';
@@ -157,6 +157,8 @@ interface StepRuntime {
   failedAttempts: number;
   /** Unfinished attempt from an earlier runner process, to re-attach to. */
   resume: AttemptRecord | undefined;
+  /** Position in the pipeline file, which orders steps that become ready together. */
+  readonly position: number;
 }
 
 interface Execution {
@@ -168,6 +170,7 @@ interface Execution {
   readonly options: RunnerOptions;
   readonly deadlineAt: number | null;
   readonly resumed: boolean;
+  readonly graph: DependencyGraph;
 }
 
 /**
@@ -197,7 +200,7 @@ export async function runPipeline(file: string, options: RunPipelineOptions = {}
     });
 
     const runtimes = new Map<string, StepRuntime>();
-    for (const step of pipeline.steps) {
+    for (const [position, step] of pipeline.steps.entries()) {
       runtimes.set(step.name, {
         step,
         status: 'pending',
@@ -207,6 +210,7 @@ export async function runPipeline(file: string, options: RunPipelineOptions = {}
         nextAttempt: 1,
         failedAttempts: 0,
         resume: undefined,
+        position,
       });
     }
 
@@ -219,6 +223,7 @@ export async function runPipeline(file: string, options: RunPipelineOptions = {}
       options,
       deadlineAt: run.deadlineAt,
       resumed: false,
+      graph: graphOf(pipeline),
     });
   } finally {
     ledger.close();
@@ -257,8 +262,8 @@ export async function resumeRun(runId: string, options: ResumeRunOptions = {}): 
 
     const run = ledger.claimRun(runId);
     const runtimes = new Map<string, StepRuntime>();
-    for (const step of pipeline.steps) {
-      runtimes.set(step.name, restoreRuntime(ledger, runId, step, recorded.get(step.name)!));
+    for (const [position, step] of pipeline.steps.entries()) {
+      runtimes.set(step.name, restoreRuntime(ledger, runId, step, recorded.get(step.name)!, position));
     }
 
     return await execute({
@@ -270,6 +275,7 @@ export async function resumeRun(runId: string, options: ResumeRunOptions = {}): 
       options,
       deadlineAt: run.deadlineAt,
       resumed: true,
+      graph: graphOf(pipeline),
     });
   } finally {
     ledger.close();
@@ -277,7 +283,13 @@ export async function resumeRun(runId: string, options: ResumeRunOptions = {}): 
 }
 
 /** Rebuilds a step's bookkeeping from the ledger for a resumed run. */
-function restoreRuntime(ledger: Ledger, runId: string, step: PipelineStep, record: StepRecord): StepRuntime {
+function restoreRuntime(
+  ledger: Ledger,
+  runId: string,
+  step: PipelineStep,
+  record: StepRecord,
+  position: number,
+): StepRuntime {
   const attempts = ledger.getAttempts(runId, step.name);
   const last = attempts.at(-1);
   const runtime: StepRuntime = {
@@ -289,6 +301,7 @@ function restoreRuntime(ledger: Ledger, runId: string, step: PipelineStep, recor
     nextAttempt: (last?.number ?? 0) + 1,
     failedAttempts: 0,
     resume: undefined,
+    position,
   };
 
   const succeeded = record.state === 'succeeded' ? attempts.find((a) => a.state === 'succeeded') : undefined;
@@ -315,6 +328,10 @@ function restoreRuntime(ledger: Ledger, runId: string, step: PipelineStep, recor
   // run gives a failed step its full retry budget again.
   ledger.setStepState(runId, step.name, { state: 'pending' });
   return runtime;
+}
+
+function graphOf(pipeline: Pipeline): DependencyGraph {
+  return new DependencyGraph(pipeline.steps.map((step) => ({ name: step.name, needs: step.needs })));
 }
 
 async function execute(execution: Execution): Promise<RunResult> {
@@ -455,25 +472,102 @@ function runOutcome(
   return { outcome: 'succeeded', error: null };
 }
 
-/** Expression context of `step`: params, env and the ended steps it depends on. */
-function contextFor(scope: RunScope, execution: Execution, step: PipelineStep): EvaluationContext {
-  const graph = scope.pipeline.steps.map((s) => ({ name: s.name, needs: s.needs }));
-  const ancestors = ancestorsOf(step.name, graph);
-  const steps: Record<string, StepView> = {};
-  for (const name of ancestors) {
-    const rt = execution.runtimes.get(name)!;
-    steps[name] = { outcome: rt.outcome, conclusion: rt.conclusion, outputs: rt.outputs };
+/** Whether a step's ancestors include a failed or timed-out step, and a cancelled one. */
+interface UpstreamState {
+  readonly failure: boolean;
+  readonly cancelled: boolean;
+  /** True when every ancestor had ended, so the state cannot change any more. */
+  readonly settled: boolean;
+}
+
+/**
+ * Returns the upstream state of `name` from its needs' conclusions and their own upstream state,
+ * memoising settled results so each step costs only its number of needs. The walk uses an explicit
+ * stack because a resumed run may reach a long chain of ended steps at once.
+ */
+function upstreamOf(execution: Execution, memo: Map<string, UpstreamState>, name: string): UpstreamState {
+  const computed = new Map<string, UpstreamState>();
+  const lookup = (step: string) => memo.get(step) ?? computed.get(step);
+  const stack = [name];
+
+  while (stack.length > 0) {
+    const current = stack.at(-1)!;
+    if (lookup(current) !== undefined) {
+      stack.pop();
+      continue;
+    }
+
+    const needs = execution.runtimes.get(current)!.step.needs;
+    const unknown = needs.filter((need) => lookup(need) === undefined);
+    if (unknown.length > 0) {
+      stack.push(...unknown);
+      continue;
+    }
+
+    let failure = false;
+    let cancelled = false;
+    let settled = true;
+    for (const need of needs) {
+      const rt = execution.runtimes.get(need)!;
+      const above = lookup(need)!;
+      failure ||= rt.conclusion === 'failed' || rt.conclusion === 'timed-out' || above.failure;
+      cancelled ||= rt.conclusion === 'cancelled' || above.cancelled;
+      settled &&= rt.status === 'done' && above.settled;
+    }
+    const state = { failure, cancelled, settled };
+    // A resumed run can hold a step that ended before an ancestor that runs again, so only results
+    // built from ended steps are kept across calls.
+    if (settled) memo.set(current, state);
+    else computed.set(current, state);
+    stack.pop();
   }
-  const conclusions = [...ancestors].map((name) => execution.runtimes.get(name)!.conclusion);
+  return lookup(name)!;
+}
+
+/**
+ * Returns the `steps` object of an expression context: the steps `name` depends on, read on first
+ * access, so a step does not pay for copying all its ancestors when its expressions read none.
+ */
+function stepsView(execution: Execution, name: string): Readonly<Record<string, StepView>> {
+  const viewOf = (other: string): StepView | undefined => {
+    if (!execution.runtimes.has(other) || !execution.graph.dependsOn(name, other)) return undefined;
+    const rt = execution.runtimes.get(other)!;
+    return { outcome: rt.outcome, conclusion: rt.conclusion, outputs: rt.outputs };
+  };
+
+  return new Proxy({} as Record<string, StepView>, {
+    get: (_target, key) => (typeof key === 'string' ? viewOf(key) : undefined),
+    has: (_target, key) => typeof key === 'string' && viewOf(key) !== undefined,
+    getOwnPropertyDescriptor: (_target, key) => {
+      const value = typeof key === 'string' ? viewOf(key) : undefined;
+      return value === undefined
+        ? undefined
+        : { value, writable: false, enumerable: true, configurable: true };
+    },
+    ownKeys: () => [...execution.graph.ancestorsOf(name)],
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+}
+
+/** Expression context of `step`: params, env and the ended steps it depends on. */
+function contextFor(
+  scope: RunScope,
+  execution: Execution,
+  upstream: Map<string, UpstreamState>,
+  step: PipelineStep,
+): EvaluationContext {
+  const above = upstreamOf(execution, upstream, step.name);
   const needsSucceeded = step.needs.every((name) => execution.runtimes.get(name)!.conclusion === 'succeeded');
   return {
     params: execution.params,
     env: scope.env,
-    steps,
+    steps: stepsView(execution, step.name),
     status: {
       success: needsSucceeded && !scope.signal.aborted,
-      failure: conclusions.some((c) => c === 'failed' || c === 'timed-out'),
-      cancelled: scope.signal.aborted || conclusions.includes('cancelled'),
+      failure: above.failure,
+      cancelled: scope.signal.aborted || above.cancelled,
     },
   };
 }
@@ -492,10 +586,39 @@ function skipReason(execution: Execution, step: PipelineStep): string {
 async function schedule(scope: RunScope, execution: Execution, maxParallel: number): Promise<void> {
   const { ledger, runId } = execution;
   const running = new Map<string, Promise<void>>();
-  const runtimes = [...execution.runtimes.values()];
+  const upstream = new Map<string, UpstreamState>();
+
+  // Pending steps count their needs that have not ended. A step whose count reaches zero joins
+  // `ready`, kept in file order, so each pass looks only at steps that can start.
+  const waitingOn = new Map<string, number>();
+  const ready: StepRuntime[] = [];
+  let readyToResume = 0;
+  const markReady = (rt: StepRuntime) => {
+    let low = 0;
+    let high = ready.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (ready[middle]!.position < rt.position) low = middle + 1;
+      else high = middle;
+    }
+    ready.splice(low, 0, rt);
+    if (rt.resume) readyToResume += 1;
+  };
+  for (const rt of execution.runtimes.values()) {
+    if (rt.status !== 'pending') continue;
+    const open = rt.step.needs.filter((name) => execution.runtimes.get(name)!.status !== 'done').length;
+    waitingOn.set(rt.step.name, open);
+    if (open === 0) markReady(rt);
+  }
 
   const conclude = (rt: StepRuntime, end: StepEnd | { outcome: 'skipped'; reason: string }) => {
     rt.status = 'done';
+    for (const name of execution.graph.dependentsOf(rt.step.name)) {
+      const open = waitingOn.get(name);
+      if (open === undefined) continue;
+      waitingOn.set(name, open - 1);
+      if (open === 1) markReady(execution.runtimes.get(name)!);
+    }
     const now = scope.clock.now();
     if (end.outcome === 'skipped') {
       rt.outcome = 'skipped';
@@ -563,13 +686,27 @@ async function schedule(scope: RunScope, execution: Execution, maxParallel: numb
     let progressed = true;
     while (progressed && !scope.signal.aborted) {
       progressed = false;
-      for (const rt of runtimes) {
-        if (rt.status !== 'pending') continue;
-        if (!rt.step.needs.every((name) => execution.runtimes.get(name)!.status === 'done')) continue;
-        // An attempt to re-attach to is already running remotely: it does not wait for a free slot.
-        if (running.size >= maxParallel && !rt.resume) continue;
+      // A full slot table leaves only attempts to re-attach to, so there is nothing to scan without one.
+      if (running.size >= maxParallel && readyToResume === 0) break;
 
-        const context = contextFor(scope, execution, rt.step);
+      // Steps that become ready during this pass are taken in the next one.
+      const candidates = ready.splice(0, ready.length);
+      let resumesLeft = readyToResume;
+      readyToResume = 0;
+      for (const [index, rt] of candidates.entries()) {
+        const full = running.size >= maxParallel;
+        if (full && resumesLeft === 0) {
+          for (const waiting of candidates.slice(index)) markReady(waiting);
+          break;
+        }
+        if (rt.resume) resumesLeft -= 1;
+        // An attempt to re-attach to is already running remotely: it does not wait for a free slot.
+        if (full && !rt.resume) {
+          markReady(rt);
+          continue;
+        }
+
+        const context = contextFor(scope, execution, upstream, rt.step);
         let run: boolean;
         try {
           run = rt.resume !== undefined || isTruthy(evaluate(rt.step.condition, context));

@@ -241,6 +241,8 @@ export interface RunFilter {
 export class Ledger {
   readonly path: string;
   readonly #db: Database.Database;
+  /** Prepared statements by SQL text, so each is compiled once per open ledger. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   private constructor(file: string, db: Database.Database) {
     this.path = file;
@@ -269,13 +271,25 @@ export class Ledger {
   }
 
   close(): void {
+    this.#statements.clear();
     this.#db.close();
+  }
+
+  /** Returns the prepared statement for `sql`, compiling it on first use. */
+  #prepare<Params extends unknown[] | object = unknown[], Row = unknown>(
+    sql: string,
+  ): Database.Statement<Params, Row> {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<Params, Row>;
   }
 
   /** Versions of the applied migrations, in order. */
   appliedMigrations(): number[] {
-    return this.#db
-      .prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+    return this.#prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
       .all()
       .map((row) => row.version);
   }
@@ -287,9 +301,9 @@ export class Ledger {
    */
   createRun(run: NewRun): RunRecord {
     const create = this.#db.transaction(() => {
-      const active = this.#db
-        .prepare<[string], RunRow>('SELECT * FROM runs WHERE run_key = ? AND ended_at IS NULL')
-        .get(run.runKey);
+      const active = this.#prepare<[string], RunRow>(
+        'SELECT * FROM runs WHERE run_key = ? AND ended_at IS NULL',
+      ).get(run.runKey);
       if (active) {
         const owner = describeOwner(toRun(active));
         throw new RunInProgressError(
@@ -301,11 +315,9 @@ export class Ledger {
       }
 
       if (!run.rerun) {
-        const done = this.#db
-          .prepare<[string], RunRow>(
-            "SELECT * FROM runs WHERE run_key = ? AND outcome = 'succeeded' ORDER BY started_at DESC LIMIT 1",
-          )
-          .get(run.runKey);
+        const done = this.#prepare<[string], RunRow>(
+          "SELECT * FROM runs WHERE run_key = ? AND outcome = 'succeeded' ORDER BY started_at DESC LIMIT 1",
+        ).get(run.runKey);
         if (done) {
           throw new RunAlreadySucceededError(
             `run ${done.id} of pipeline ${done.pipeline_name} with the same params already succeeded at ${new Date(done.ended_at!).toISOString()}; pass --rerun to run it again`,
@@ -314,26 +326,24 @@ export class Ledger {
         }
       }
 
-      this.#db
-        .prepare(
-          `INSERT INTO runs (id, pipeline_name, pipeline_path, pipeline_hash, params_json, run_key, rerun,
+      this.#prepare(
+        `INSERT INTO runs (id, pipeline_name, pipeline_path, pipeline_hash, params_json, run_key, rerun,
              started_at, deadline_at, owner_pid, owner_host)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          run.id,
-          run.pipelineName,
-          run.pipelinePath,
-          run.pipelineHash,
-          JSON.stringify(run.params),
-          run.runKey,
-          run.rerun ? 1 : 0,
-          run.startedAt,
-          run.deadlineAt,
-          process.pid,
-          hostname(),
-        );
-      const insertStep = this.#db.prepare(
+      ).run(
+        run.id,
+        run.pipelineName,
+        run.pipelinePath,
+        run.pipelineHash,
+        JSON.stringify(run.params),
+        run.runKey,
+        run.rerun ? 1 : 0,
+        run.startedAt,
+        run.deadlineAt,
+        process.pid,
+        hostname(),
+      );
+      const insertStep = this.#prepare(
         "INSERT INTO steps (run_id, name, position, kind, state) VALUES (?, ?, ?, ?, 'pending')",
       );
       for (const [position, step] of run.steps.entries()) {
@@ -361,11 +371,9 @@ export class Ledger {
           );
         }
       } else {
-        const active = this.#db
-          .prepare<[string, string], { id: string }>(
-            'SELECT id FROM runs WHERE run_key = ? AND ended_at IS NULL AND id <> ?',
-          )
-          .get(run.runKey, id);
+        const active = this.#prepare<[string, string], { id: string }>(
+          'SELECT id FROM runs WHERE run_key = ? AND ended_at IS NULL AND id <> ?',
+        ).get(run.runKey, id);
         if (active) {
           throw new RunInProgressError(
             `run ${active.id} of the same pipeline and params is unfinished; resume that run instead: knimectl pipeline resume ${active.id}`,
@@ -373,12 +381,10 @@ export class Ledger {
           );
         }
       }
-      this.#db
-        .prepare(
-          `UPDATE runs SET owner_pid = ?, owner_host = ?, ended_at = NULL, outcome = NULL, error = NULL,
+      this.#prepare(
+        `UPDATE runs SET owner_pid = ?, owner_host = ?, ended_at = NULL, outcome = NULL, error = NULL,
              resumed_count = resumed_count + 1 WHERE id = ?`,
-        )
-        .run(process.pid, hostname(), id);
+      ).run(process.pid, hostname(), id);
     });
     claim.immediate();
     return this.getRun(id);
@@ -386,7 +392,7 @@ export class Ledger {
 
   /** Returns the run `id`; throws {@link RunNotFoundError} when the ledger has none. */
   getRun(id: string): RunRecord {
-    const row = this.#db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+    const row = this.#prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
     if (!row)
       throw new RunNotFoundError(
         `run ${id} not found in ledger ${this.path}; list runs with: knimectl pipeline runs`,
@@ -399,20 +405,17 @@ export class Ledger {
     const limit = filter.limit ?? 50;
     const rows =
       filter.pipelineName === undefined
-        ? this.#db
-            .prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?')
-            .all(limit)
-        : this.#db
-            .prepare<[string, number], RunRow>(
-              'SELECT * FROM runs WHERE pipeline_name = ? ORDER BY started_at DESC, id DESC LIMIT ?',
-            )
-            .all(filter.pipelineName, limit);
+        ? this.#prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(
+            limit,
+          )
+        : this.#prepare<[string, number], RunRow>(
+            'SELECT * FROM runs WHERE pipeline_name = ? ORDER BY started_at DESC, id DESC LIMIT ?',
+          ).all(filter.pipelineName, limit);
     return rows.map(toRun);
   }
 
   getSteps(runId: string): StepRecord[] {
-    return this.#db
-      .prepare<[string], StepRow>('SELECT * FROM steps WHERE run_id = ? ORDER BY position')
+    return this.#prepare<[string], StepRow>('SELECT * FROM steps WHERE run_id = ? ORDER BY position')
       .all(runId)
       .map(toStep);
   }
@@ -420,14 +423,12 @@ export class Ledger {
   getAttempts(runId: string, step?: string): AttemptRecord[] {
     const rows =
       step === undefined
-        ? this.#db
-            .prepare<[string], AttemptRow>('SELECT * FROM attempts WHERE run_id = ? ORDER BY step, number')
-            .all(runId)
-        : this.#db
-            .prepare<[string, string], AttemptRow>(
-              'SELECT * FROM attempts WHERE run_id = ? AND step = ? ORDER BY number',
-            )
-            .all(runId, step);
+        ? this.#prepare<[string], AttemptRow>(
+            'SELECT * FROM attempts WHERE run_id = ? ORDER BY step, number',
+          ).all(runId)
+        : this.#prepare<[string, string], AttemptRow>(
+            'SELECT * FROM attempts WHERE run_id = ? AND step = ? ORDER BY number',
+          ).all(runId, step);
     return rows.map(toAttempt);
   }
 
@@ -445,23 +446,21 @@ export class Ledger {
       endedAt?: number | null;
     },
   ): void {
-    const result = this.#db
-      .prepare(
-        `UPDATE steps SET state = ?, conclusion = ?, skip_reason = ?, outputs_json = ?, error = ?,
+    const result = this.#prepare(
+      `UPDATE steps SET state = ?, conclusion = ?, skip_reason = ?, outputs_json = ?, error = ?,
            started_at = COALESCE(?, started_at), ended_at = ?
          WHERE run_id = ? AND name = ?`,
-      )
-      .run(
-        change.state,
-        change.conclusion ?? null,
-        change.skipReason ?? null,
-        change.outputs == null ? null : JSON.stringify(change.outputs),
-        change.error ?? null,
-        change.startedAt ?? null,
-        change.endedAt ?? null,
-        runId,
-        name,
-      );
+    ).run(
+      change.state,
+      change.conclusion ?? null,
+      change.skipReason ?? null,
+      change.outputs == null ? null : JSON.stringify(change.outputs),
+      change.error ?? null,
+      change.startedAt ?? null,
+      change.endedAt ?? null,
+      runId,
+      name,
+    );
     if (result.changes !== 1)
       throw new RunNotFoundError(`step ${name} of run ${runId} not found in the ledger`);
   }
@@ -478,36 +477,32 @@ export class Ledger {
     intentAt: number;
     deadlineAt: number | null;
   }): void {
-    this.#db
-      .prepare(
-        `INSERT INTO attempts (run_id, step, number, state, remote_system, intent_at, deadline_at)
+    this.#prepare(
+      `INSERT INTO attempts (run_id, step, number, state, remote_system, intent_at, deadline_at)
          VALUES (?, ?, ?, 'starting', ?, ?, ?)`,
-      )
-      .run(
-        attempt.runId,
-        attempt.step,
-        attempt.number,
-        attempt.remoteSystem,
-        attempt.intentAt,
-        attempt.deadlineAt,
-      );
+    ).run(
+      attempt.runId,
+      attempt.step,
+      attempt.number,
+      attempt.remoteSystem,
+      attempt.intentAt,
+      attempt.deadlineAt,
+    );
   }
 
   /** Records the remote reference of a started attempt; called before anything waits on it. */
   recordRemote(runId: string, step: string, number: number, remote: RemoteRef, startedAt: number): void {
-    this.#db
-      .prepare(
-        `UPDATE attempts SET state = 'running', remote_id = ?, remote_json = ?, started_at = ?
+    this.#prepare(
+      `UPDATE attempts SET state = 'running', remote_id = ?, remote_json = ?, started_at = ?
          WHERE run_id = ? AND step = ? AND number = ?`,
-      )
-      .run(
-        remote.id,
-        remote.details === undefined ? null : JSON.stringify(remote.details),
-        startedAt,
-        runId,
-        step,
-        number,
-      );
+    ).run(
+      remote.id,
+      remote.details === undefined ? null : JSON.stringify(remote.details),
+      startedAt,
+      runId,
+      step,
+      number,
+    );
   }
 
   /** Records how an attempt ended. */
@@ -517,20 +512,18 @@ export class Ledger {
     number: number,
     end: { state: AttemptState; endedAt: number; outputs?: StepOutputs | null; error?: string | null },
   ): void {
-    this.#db
-      .prepare(
-        `UPDATE attempts SET state = ?, ended_at = ?, outputs_json = ?, error = ?
+    this.#prepare(
+      `UPDATE attempts SET state = ?, ended_at = ?, outputs_json = ?, error = ?
          WHERE run_id = ? AND step = ? AND number = ?`,
-      )
-      .run(
-        end.state,
-        end.endedAt,
-        end.outputs == null ? null : JSON.stringify(end.outputs),
-        end.error ?? null,
-        runId,
-        step,
-        number,
-      );
+    ).run(
+      end.state,
+      end.endedAt,
+      end.outputs == null ? null : JSON.stringify(end.outputs),
+      end.error ?? null,
+      runId,
+      step,
+      number,
+    );
   }
 
   /** Runs `work` in one immediate transaction, so related writes land together or not at all. */
@@ -540,9 +533,12 @@ export class Ledger {
 
   /** Records the end of a run and releases its run key. */
   finishRun(runId: string, outcome: RunOutcome, endedAt: number, error: string | null): void {
-    this.#db
-      .prepare('UPDATE runs SET outcome = ?, ended_at = ?, error = ? WHERE id = ?')
-      .run(outcome, endedAt, error, runId);
+    this.#prepare('UPDATE runs SET outcome = ?, ended_at = ?, error = ? WHERE id = ?').run(
+      outcome,
+      endedAt,
+      error,
+      runId,
+    );
   }
 
   /**
@@ -551,7 +547,7 @@ export class Ledger {
    */
   checkConsistency(): string[] {
     const problems: string[] = [];
-    const query = (sql: string) => this.#db.prepare<[], Record<string, unknown>>(sql).all();
+    const query = (sql: string) => this.#prepare<[], Record<string, unknown>>(sql).all();
 
     for (const row of query(
       `SELECT r.id, s.name, s.state FROM runs r JOIN steps s ON s.run_id = r.id

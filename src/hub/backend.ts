@@ -25,6 +25,7 @@ import type {
 import { buildMultipart, needsMultipart } from '../server/multipart.js';
 import { redactUrl } from '../transport/redact.js';
 import {
+  asMissingItemError,
   createHubJob,
   isLostResponse,
   pause,
@@ -183,13 +184,17 @@ export class HubBackend implements Backend {
       });
       return describeHubOpenApi(workflow, response.data);
     }
-    const response = await this.#http.request({
-      method: 'GET',
-      path: '/jobs/open-api',
-      query: { workflowUri: target.workflowUri, itemVersion: target.itemVersion },
-      idempotent: true,
-      signal: options.signal,
-    });
+    const response = await this.#http
+      .request({
+        method: 'GET',
+        path: '/jobs/open-api',
+        query: { workflowUri: target.workflowUri, itemVersion: target.itemVersion },
+        idempotent: true,
+        signal: options.signal,
+      })
+      .catch((error: unknown) => {
+        throw asMissingItemError(target, error) ?? error;
+      });
     return describeHubOpenApi(workflow, response.data);
   }
 

@@ -303,6 +303,9 @@ async function asCapacityError(
   error: unknown,
   signal: AbortSignal | undefined,
 ): Promise<unknown> {
+  const missing = asMissingItemError(target, error);
+  if (missing) return missing;
+
   const status = (error as KnimeError).status;
   if (status !== 422 && status !== 503 && status !== 504) return error;
   const text = (error as KnimeError).body ?? (error as Error).message;
@@ -313,6 +316,29 @@ async function asCapacityError(
     `${(error as KnimeError).request?.method ?? 'POST'} ${(error as KnimeError).request?.url ?? ''} failed with HTTP ${status}: ${text}`,
     { request: (error as KnimeError).request, status, body: (error as KnimeError).body, cause: error },
   );
+}
+
+/**
+ * Turns HTTP 422 for a workflow or deployment that does not exist into a {@link NotFoundError}. The
+ * execution API declares no 404 for job creation or `/jobs/open-api` and answers an unknown
+ * `workflowUri` with 422.
+ *
+ * NOTE: the problem text of a real Hub for this case is not public; the match is on the wording
+ * "does not exist" or "not found", which the simulator uses.
+ */
+export function asMissingItemError(target: ResolvedTarget, error: unknown): NotFoundError | undefined {
+  const failure = error as KnimeError;
+  if (failure.status !== 422) return undefined;
+  const text = `${failure.body ?? ''} ${failure.message}`;
+  if (!/does not exist|not found/i.test(text)) return undefined;
+  const notFound = new NotFoundError(`${target.label} was not found: ${failure.message}`, {
+    request: failure.request,
+    status: failure.status,
+    body: failure.body,
+    cause: error,
+  });
+  const ids = error as { requestId?: string; errorId?: string };
+  return Object.assign(notFound, { requestId: ids.requestId, errorId: ids.errorId });
 }
 
 /**

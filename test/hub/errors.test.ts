@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   InvalidInputError,
   type KnimeError,
+  NotFoundError,
   PermissionError,
   ProtocolError,
   ServerError,
@@ -74,7 +75,7 @@ describe('hub authentication errors', () => {
     const { client, logger } = await hubFixture();
     await client.run(GREETER, { 'json-input': { name: 'x' } });
     const error = (await client.run(hubPath('/Services/Missing')).catch((e: unknown) => e)) as KnimeError;
-    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error).toBeInstanceOf(NotFoundError);
     const text = `${logger.text()}\n${error.message}\n${error.body}`;
     expect(logger.records.some((record) => record.message === 'sending request')).toBe(true);
     for (const secret of secretsOf(ALICE_PASSWORD.password, ALICE_PASSWORD.pwId)) {
@@ -94,7 +95,7 @@ describe('hub problem documents', () => {
     const { client } = await hubFixture();
     const error = (await client.run(hubPath('/Services/Missing')).catch((e: unknown) => e)) as KnimeError;
 
-    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error).toBeInstanceOf(NotFoundError);
     expect(error.status).toBe(422);
     expect(error.message).toContain(
       "failed with HTTP 422: Item '/Users/Data Team/Services/Missing' does not exist.",

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PermissionError,
 } from '../../errors/index.js';
+import { hubTarget, isDeploymentId } from '../../hub/target.js';
 import type { JobHandle, KnimeClient } from '../../job/api.js';
 import type { JobStatus } from '../../job/types.js';
 import { sleepUntil } from '../clock.js';
@@ -23,14 +24,46 @@ const ACTIVE_OUTCOMES = ['queued', 'loading', 'running', 'paused'] as const;
  */
 const RECONCILE_SKEW_MS = 30_000;
 
-// TODO: KNIME Business Hub deployments (a `deployment:` id in place of `workflow:`).
 const knimeConfig = z
   .strictObject({
-    connection: z.string().min(1).describe('Name of the connection (CLI profile) of the KNIME Server'),
+    connection: z
+      .string()
+      .min(1)
+      .describe('Name of the connection (CLI profile) of the KNIME Server or KNIME Business Hub'),
     workflow: z
       .string()
-      .regex(/^\//, 'must be an absolute repository path such as /Sales/Extract')
-      .describe('Repository path of the workflow'),
+      .regex(
+        /^[/*]./,
+        'must be an absolute repository path such as /Sales/Extract, a Hub path such as /Users/<team>/<space>/Extract, or a Hub item id such as *Ab3dEf6hIj9kLm2n',
+      )
+      .optional()
+      .describe('Workflow to run: a repository path, a Hub path, or a Hub item id (*id)'),
+    deployment: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('KNIME Business Hub deployment to run: its id (rest:<uuid>) or its name within scope'),
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Hub team name, or team or user account id, in which a deployment name is looked up (default every team of the caller)',
+      ),
+    'item-version': z
+      .union([z.int().positive(), z.enum(['most-recent', 'current-state'])])
+      .optional()
+      .describe(
+        'Hub item version of the workflow: a number, most-recent or current-state (default current state)',
+      ),
+    'execution-context': z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+        'must be a UUID',
+      )
+      .optional()
+      .describe('UUID of the Hub execution context of the job (default that of the workflow space)'),
     inputs: z
       .record(z.string(), z.json())
       .optional()
@@ -52,9 +85,63 @@ const knimeConfig = z
       .optional()
       .describe('Treat EXECUTION_FAILED_WITH_CONTENT as success (default false)'),
   })
+  .superRefine((config, issues) => {
+    if ((config.workflow === undefined) === (config.deployment === undefined)) {
+      issues.addIssue({
+        code: 'custom',
+        message: 'set exactly one of workflow and deployment',
+        path: config.workflow === undefined ? [] : ['deployment'],
+      });
+    }
+    if (config.deployment !== undefined) {
+      for (const key of ['item-version', 'execution-context'] as const) {
+        if (config[key] !== undefined) {
+          issues.addIssue({
+            code: 'custom',
+            message: `${key} applies to workflow jobs only, because a deployment fixes its version and execution context`,
+            path: [key],
+          });
+        }
+      }
+    }
+    if (
+      config.scope !== undefined &&
+      (config.deployment === undefined || isDeploymentId(config.deployment))
+    ) {
+      issues.addIssue({
+        code: 'custom',
+        message: 'scope applies only to a deployment given by name',
+        path: ['scope'],
+      });
+    }
+  })
   .describe('with: block of a knime step');
 
 export type KnimeConfig = z.infer<typeof knimeConfig>;
+
+/**
+ * Returns the client's target string: the plain workflow path for a KNIME Server path without Hub
+ * options, or a Hub target (`/Users/...?itemVersion=2`, `*id`, `rest:<uuid>`, `deployment:<name>`).
+ */
+function targetOf(config: KnimeConfig): string {
+  const options = {
+    ...(config['item-version'] === undefined ? {} : { itemVersion: config['item-version'] }),
+    ...(config['execution-context'] === undefined ? {} : { executionContext: config['execution-context'] }),
+    ...(config.scope === undefined ? {} : { scope: config.scope }),
+  };
+  if (config.deployment !== undefined) {
+    return isDeploymentId(config.deployment)
+      ? hubTarget({ deployment: config.deployment }, options)
+      : hubTarget({ deploymentName: config.deployment }, options);
+  }
+  const workflow = config.workflow!;
+  return Object.keys(options).length === 0 ? workflow : hubTarget({ workflow }, options);
+}
+
+/** Names the step's target in messages, such as `workflow /Sales/Extract` or `deployment rest:<uuid>`. */
+function describeTarget(config: KnimeConfig): string {
+  return config.deployment === undefined ? `workflow ${config.workflow}` : `deployment ${config.deployment}`;
+}
 
 /** Returns the client of the step's connection, checking that it looks like a `KnimeClient`. */
 async function clientFor(config: KnimeConfig, ctx: StepContext): Promise<KnimeClient> {
@@ -72,7 +159,7 @@ async function activeJobs(client: KnimeClient, workflow: string, signal: AbortSi
 }
 
 function refFor(config: KnimeConfig, jobId: string, attached: boolean): RemoteRef {
-  return { id: jobId, details: { connection: config.connection, workflow: config.workflow, attached } };
+  return { id: jobId, details: { connection: config.connection, workflow: targetOf(config), attached } };
 }
 
 function outputsOf(handle: JobHandle, values: Record<string, unknown> | undefined): StepOutputs {
@@ -115,23 +202,26 @@ async function applyRunningGuard(
   if (guard === 'start-anyway') return undefined;
 
   for (;;) {
-    const running = await activeJobs(client, config.workflow, ctx.signal);
+    const running = await activeJobs(client, targetOf(config), ctx.signal);
     if (running.length === 0) break;
 
     const ids = running.map((job) => job.jobId).join(', ');
     if (guard === 'fail') {
       throw new StepConfigError(
-        `workflow ${config.workflow} already has ${running.length} running job(s) (${ids}); set if-running to wait, attach or start-anyway`,
+        `${describeTarget(config)} already has ${running.length} running job(s) (${ids}); set if-running to wait, attach or start-anyway`,
       );
     }
     if (guard === 'attach') {
       const newest = [...running].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0]!;
-      ctx.logger.info(`step ${ctx.step} attaches to running job ${newest.jobId} of ${config.workflow}`, {
-        jobId: newest.jobId,
-      });
+      ctx.logger.info(
+        `step ${ctx.step} attaches to running job ${newest.jobId} of ${describeTarget(config)}`,
+        {
+          jobId: newest.jobId,
+        },
+      );
       return refFor(config, newest.jobId, true);
     }
-    ctx.logger.info(`step ${ctx.step} waits for running job(s) ${ids} of ${config.workflow}`, {
+    ctx.logger.info(`step ${ctx.step} waits for running job(s) ${ids} of ${describeTarget(config)}`, {
       step: ctx.step,
     });
     await sleepUntil(ctx.clock, ctx.clock.now() + ctx.pollIntervalMs, ctx.signal);
@@ -146,7 +236,8 @@ async function applyRunningGuard(
  */
 export const knimeStep: StepKind<KnimeConfig> = {
   name: 'knime',
-  description: 'Run a KNIME Server workflow as a job; its output values become step outputs',
+  description:
+    'Run a KNIME Server workflow, or a KNIME Business Hub workflow or deployment, as a job; its output values become step outputs',
   remoteSystem: 'knime',
   configSchema: knimeConfig,
 
@@ -159,13 +250,13 @@ export const knimeStep: StepKind<KnimeConfig> = {
       // Nothing was created while the guard checked or waited, so the runner need not reconcile.
       if (error instanceof StepNotStartedError) throw error;
       throw new StepNotStartedError(
-        `checking running jobs of ${config.workflow} failed: ${(error as Error).message}`,
+        `checking running jobs of ${describeTarget(config)} failed: ${(error as Error).message}`,
         { cause: error },
       );
     }
 
     try {
-      const handle = await client.start(config.workflow, config.inputs ?? {}, { signal: ctx.signal });
+      const handle = await client.start(targetOf(config), config.inputs ?? {}, { signal: ctx.signal });
       return refFor(config, handle.id, false);
     } catch (error) {
       // Invalid inputs, an unknown workflow or missing rights are reported before a job exists.
@@ -184,7 +275,7 @@ export const knimeStep: StepKind<KnimeConfig> = {
 
   async reconcile(config, ctx, intent) {
     const client = await clientFor(config, ctx);
-    const jobs = await client.listJobs({ workflow: config.workflow, signal: ctx.signal });
+    const jobs = await client.listJobs({ workflow: targetOf(config), signal: ctx.signal });
     const candidates = jobs.filter(
       (job) => job.createdAt !== undefined && job.createdAt >= intent.intentAt - RECONCILE_SKEW_MS,
     );
@@ -199,16 +290,19 @@ export const knimeStep: StepKind<KnimeConfig> = {
         executed.push(job);
         continue;
       }
-      ctx.logger.info(`discarding job ${job.jobId} of ${config.workflow}: created but never executed`, {
-        jobId: job.jobId,
-      });
-      await client.getJob(job.jobId, { workflow: config.workflow }).discard({ signal: ctx.signal });
+      ctx.logger.info(
+        `discarding job ${job.jobId} of ${describeTarget(config)}: created but never executed`,
+        {
+          jobId: job.jobId,
+        },
+      );
+      await client.getJob(job.jobId, { workflow: targetOf(config) }).discard({ signal: ctx.signal });
     }
 
     if (executed.length === 0) return undefined;
     if (executed.length > 1) {
       throw new RemoteWorkLostError(
-        `cannot tell which job of ${config.workflow} this step started: jobs ${executed.map((j) => j.jobId).join(', ')} were created after its start was recorded; check them on the server`,
+        `cannot tell which job of ${describeTarget(config)} this step started: jobs ${executed.map((j) => j.jobId).join(', ')} were created after its start was recorded; check them on the server`,
       );
     }
     return refFor(config, executed[0]!.jobId, false);
@@ -217,11 +311,11 @@ export const knimeStep: StepKind<KnimeConfig> = {
   async attach(remote, config, ctx) {
     const client = await clientFor(config, ctx);
     try {
-      await client.getJob(remote.id, { workflow: config.workflow }).status({ signal: ctx.signal });
+      await client.getJob(remote.id, { workflow: targetOf(config) }).status({ signal: ctx.signal });
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new RemoteWorkLostError(
-          `job ${remote.id} of ${config.workflow} no longer exists on the server`,
+          `job ${remote.id} of ${describeTarget(config)} no longer exists on the server`,
         );
       }
       throw error;
@@ -230,7 +324,7 @@ export const knimeStep: StepKind<KnimeConfig> = {
 
   async wait(remote, config, ctx): Promise<WaitResult> {
     const client = await clientFor(config, ctx);
-    const handle = client.getJob(remote.id, { workflow: config.workflow });
+    const handle = client.getJob(remote.id, { workflow: targetOf(config) });
 
     try {
       const status = await handle.wait({
@@ -256,7 +350,7 @@ export const knimeStep: StepKind<KnimeConfig> = {
 
   async cancel(remote, config, ctx) {
     const client = await clientFor(config, ctx);
-    const handle = client.getJob(remote.id, { workflow: config.workflow });
+    const handle = client.getJob(remote.id, { workflow: targetOf(config) });
     try {
       await handle.cancel({ signal: ctx.signal });
     } catch (error) {

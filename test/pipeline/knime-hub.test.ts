@@ -5,7 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KnimeClient } from '../../src/job/api.js';
 import { createClient } from '../../src/job/client.js';
+import { systemClock } from '../../src/pipeline/clock.js';
 import { runPipeline } from '../../src/pipeline/runner.js';
+import { knimeStep } from '../../src/pipeline/steps/knime.js';
+import type { StepContext } from '../../src/pipeline/steps/types.js';
 import { createHubSimulator, type HubSimulator } from '../../src/simulator/hub/index.js';
 import { ALICE, ALICE_PASSWORD, createDeployment, hubPath, TEAM, WORKFLOWS } from '../hub/support.js';
 import { buildWorkspace } from '../simulator/engine/workspace-builder.js';
@@ -187,5 +190,63 @@ steps:
     await expect(runPipeline(file, { ledgerPath: work.ledgerPath })).rejects.toThrow(
       /set exactly one of workflow and deployment/,
     );
+  });
+
+  describe('reconcile', () => {
+    function context(): StepContext {
+      return {
+        runId: 'r',
+        step: 'load',
+        attempt: 1,
+        baseDir: work.dir,
+        attemptDir: work.dir,
+        env: {},
+        allowedHosts: [],
+        clock: systemClock,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        signal: new AbortController().signal,
+        deadline: undefined,
+        pollIntervalMs: 10,
+        resolveConnection: async () => client,
+        fetch: globalThis.fetch,
+      };
+    }
+
+    it('finds the deployment job created after the intent', async () => {
+      const id = await createDeployment(sim, '/Services/Long');
+      const intentAt = Date.now();
+      const job = await client.start(id, {});
+
+      expect(
+        await knimeStep.reconcile({ connection: 'hub', deployment: id }, context(), { intentAt }),
+      ).toEqual({
+        id: job.id,
+        details: { connection: 'hub', workflow: id, attached: false },
+      });
+    });
+
+    it('ignores jobs of another deployment', async () => {
+      const id = await createDeployment(sim, '/Services/Long');
+      const other = await createDeployment(sim, '/Services/Long', { name: 'Other long job' });
+      const intentAt = Date.now();
+      await client.start(other, {});
+
+      expect(
+        await knimeStep.reconcile({ connection: 'hub', deployment: id }, context(), { intentAt }),
+      ).toBeUndefined();
+    });
+
+    it('finds the job of a versioned workflow path', async () => {
+      const workflow = hubPath('/Services/Long');
+      const intentAt = Date.now();
+      const job = await client.start(workflow, {});
+
+      const found = await knimeStep.reconcile(
+        { connection: 'hub', workflow, 'item-version': 'current-state' },
+        context(),
+        { intentAt },
+      );
+      expect(found?.id).toBe(job.id);
+    });
   });
 });

@@ -98,10 +98,13 @@ export class FaultInjector {
         this.counts.serverError++;
         const statuses = [500, 502, 503] as const;
         const status = statuses[Math.floor(this.#random() * statuses.length)] ?? 503;
-        c.res = new Response(JSON.stringify({ '@error': { '@message': 'Injected server error', '@httpStatusCode': status } }), {
-          status,
-          headers: { 'content-type': 'application/vnd.mason+json;charset=UTF-8' },
-        });
+        c.res = new Response(
+          JSON.stringify({ '@error': { '@message': 'Injected server error', '@httpStatusCode': status } }),
+          {
+            status,
+            headers: { 'content-type': 'application/vnd.mason+json;charset=UTF-8' },
+          },
+        );
         return;
       }
 

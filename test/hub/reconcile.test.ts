@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../../src/errors/index.js';
-import { createDeployment, hubFixture, hubPath, settle } from './support.js';
+import { createDeployment, hubFixture, hubPath } from './support.js';
 
 const GREETER = hubPath('/Services/Greeter');
 const RUNS = 12;

@@ -32,6 +32,9 @@ export function describeWithFixtures(name: string, body: () => void): void {
   if (fixturesDir) {
     describe(name, body);
   } else {
-    describe.skip(`${name} (skipped: fixtures folder ../shared/fixtures not found; set KNIMECTL_FIXTURES)`, body);
+    describe.skip(
+      `${name} (skipped: fixtures folder ../shared/fixtures not found; set KNIMECTL_FIXTURES)`,
+      body,
+    );
   }
 }

@@ -50,8 +50,8 @@ export function encodeKnimeValue(value: string): string {
   for (const [index, char] of chars.entries()) {
     const code = char.codePointAt(0) ?? 0;
     // A `%` that starts `%%` is escaped too, so literal text such as `%%00010` survives a round trip.
-    const escape = code < 0x20 || (char === '%' && chars[index + 1] === '%');
-    knimeEscaped += escape ? `%%${String(code).padStart(5, '0')}` : char;
+    const needsEscape = code < 0x20 || (char === '%' && chars[index + 1] === '%');
+    knimeEscaped += needsEscape ? `%%${String(code).padStart(5, '0')}` : char;
   }
   return knimeEscaped
     .replaceAll('&', '&amp;')

@@ -2,7 +2,11 @@ import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, sleepUntil } from '../../../src/simulator/common/clock.js';
 import { FaultInjector } from '../../../src/simulator/common/faults.js';
-import { inProcessFetch, type LoopbackServer, serveOnLoopback } from '../../../src/simulator/common/transport.js';
+import {
+  inProcessFetch,
+  type LoopbackServer,
+  serveOnLoopback,
+} from '../../../src/simulator/common/transport.js';
 
 function appWith(faults: FaultInjector) {
   let calls = 0;
@@ -63,7 +67,8 @@ describe('fault injection', () => {
       const { app } = appWith(faults);
       const fetcher = inProcessFetch(app);
       const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) statuses.push((await fetcher('http://sim/work', { method: 'POST' })).status);
+      for (let i = 0; i < 20; i++)
+        statuses.push((await fetcher('http://sim/work', { method: 'POST' })).status);
       return statuses;
     };
     const first = await draw();

@@ -117,14 +117,29 @@ export function closestName(name: string, candidates: readonly string[]): string
 /** Fully qualified name pattern: `<short>-<node id path>`. */
 const FULLY_QUALIFIED = /^(.+)-(\d+(?::\d+)*)$/;
 
+/** Options of {@link prepareInputs}. */
+export interface PrepareInputsOptions {
+  /**
+   * Whether each JSON value must match the `type` of its parameter's published schema. Turn it
+   * off for a workflow whose published schema is narrower than the values it really accepts.
+   * @default true
+   */
+  checkTypes?: boolean;
+}
+
 /**
  * Checks `inputs` against `description` and resolves each name to the name the server publishes.
  * Accepts the published name, the short name of a uniquely named parameter, or the fully
  * qualified form of a parameter published under its short name.
- * @throws InvalidInputError on unknown, ambiguous, duplicate or missing required names, and on
- *   a file given for a JSON parameter or a JSON value for a file parameter
+ * @throws InvalidInputError on unknown, ambiguous, duplicate or missing required names, on
+ *   a file given for a JSON parameter or a JSON value for a file parameter, and on a JSON value
+ *   whose type differs from its parameter's schema (see {@link checkInputType})
  */
-export function prepareInputs(inputs: Inputs, description: WorkflowDescription | undefined): PreparedInputs {
+export function prepareInputs(
+  inputs: Inputs,
+  description: WorkflowDescription | undefined,
+  options: PrepareInputsOptions = {},
+): PreparedInputs {
   const prepared: PreparedInputs = { json: {}, files: {} };
   if (!description) {
     for (const [name, value] of Object.entries(inputs)) {
@@ -165,6 +180,10 @@ export function prepareInputs(inputs: Inputs, description: WorkflowDescription |
           names: [given],
         });
       }
+      const parameter = json.get(name);
+      if (options.checkTypes !== false && parameter !== undefined) {
+        checkInputType(name, value, parameter.schema, workflow, given);
+      }
       prepared.json[name] = value;
     }
   }
@@ -180,6 +199,120 @@ export function prepareInputs(inputs: Inputs, description: WorkflowDescription |
     );
   }
   return prepared;
+}
+
+/** JSON schema types that {@link checkInputType} checks; any other `type` is not checked. */
+type SchemaType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+const SCHEMA_TYPES: ReadonlySet<string> = new Set([
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'object',
+  'array',
+]);
+
+/** Maximum length of a scalar value quoted in an error message. */
+const MAX_SHOWN_LENGTH = 40;
+
+/**
+ * Describes `value` for an error message: scalars as JSON, cut at {@link MAX_SHOWN_LENGTH}
+ * characters, and objects and arrays by kind only, because they may contain credentials.
+ */
+function showValue(value: unknown): string {
+  if (Array.isArray(value)) return `a JSON array of ${value.length} items`;
+  if (value !== null && typeof value === 'object') return 'a JSON object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= MAX_SHOWN_LENGTH ? text : `${text.slice(0, MAX_SHOWN_LENGTH)}…`;
+}
+
+/**
+ * Keys of the single-key wrappers that legacy Quickform nodes take, such as `{"integer": 2}`,
+ * by the schema type whose values they wrap.
+ */
+const LEGACY_WRAPPER_KEYS: Partial<Record<SchemaType, readonly string[]>> = {
+  string: ['string'],
+  integer: ['integer', 'int', 'long'],
+  number: ['double', 'number', 'integer', 'int', 'long'],
+  boolean: ['boolean'],
+};
+
+function matchesType(value: unknown, type: SchemaType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      // An integer is a number in JSON schema, and KNIME accepts one for a double.
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+  }
+}
+
+function isLegacyWrapper(value: unknown, type: SchemaType): boolean {
+  const keys = LEGACY_WRAPPER_KEYS[type];
+  if (keys === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  if (entries.length !== 1) return false;
+  const [key, inner] = entries[0]!;
+  return keys.includes(key) && matchesType(inner, type);
+}
+
+/** A way to write `value` as `type` on the command line, for the error's fix. */
+function suggestedValue(value: unknown, type: SchemaType): string | undefined {
+  if (type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+    return JSON.stringify(String(value));
+  }
+  if ((type === 'integer' || type === 'number') && typeof value === 'string' && value.trim() !== '') {
+    const number = Number(value);
+    if (matchesType(number, type)) return String(number);
+  }
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value;
+  return undefined;
+}
+
+/**
+ * Checks a JSON input value against the `type` of its parameter's published schema, as leniently
+ * as KNIME: an integer passes for `number`, a legacy Quickform wrapper such as `{"integer": 2}`
+ * passes for its scalar type, `null` passes when the schema is `nullable`, and a schema without
+ * a known `type`, or whose `example` has another type, is not checked.
+ * @param given name under which the caller gave the input, for the command-line example
+ * @throws InvalidInputError naming the input, the expected type and the value
+ */
+export function checkInputType(
+  name: string,
+  value: unknown,
+  schema: Record<string, unknown>,
+  workflow: string,
+  given: string = name,
+): void {
+  const type = schema.type;
+  if (typeof type !== 'string' || !SCHEMA_TYPES.has(type)) return;
+  const expected = type as SchemaType;
+  if (matchesType(value, expected) || isLegacyWrapper(value, expected)) return;
+
+  // KNIME derives the schema from the example value, so a schema whose own example has another
+  // type was not written that way and is not trusted.
+  const example = schema.example;
+  if (example !== undefined && !matchesType(example, expected) && !isLegacyWrapper(example, expected)) return;
+  if (value === null && schema.nullable === true) return;
+
+  const shown = showValue(value);
+  const suggestion = suggestedValue(value, expected);
+  const fix =
+    suggestion === undefined
+      ? `give a JSON ${expected}`
+      : `give the JSON ${expected} ${suggestion} (on the command line: --input ${given}='${suggestion}')`;
+  throw new InvalidInputError(
+    `input \`${name}\` of ${workflow} expects a JSON ${expected}, but the value is ${shown}; ${fix}`,
+    { names: [given] },
+  );
 }
 
 function resolveName(given: string, published: readonly string[], workflow: string): string {

@@ -103,6 +103,129 @@ describe('prepareInputs', () => {
   });
 });
 
+/** A description with one JSON input `value` whose schema is `schema`. */
+function typed(schema: Record<string, unknown>): WorkflowDescription {
+  const base = description(['value']);
+  base.inputs[0]!.schema = schema;
+  return base;
+}
+
+describe('prepareInputs type check', () => {
+  it('rejects a number for a string', () => {
+    const error = rejection(() => prepareInputs({ value: 42 }, typed({ type: 'string' })));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.names).toEqual(['value']);
+    expect(error.message).toContain('input `value` of /W expects a JSON string');
+    expect(error.message).toContain('the value is 42');
+    expect(error.message).toContain(`--input value='"42"'`);
+  });
+
+  it('names the given short name in the fix', () => {
+    const desc = typed({ type: 'integer' });
+    desc.inputs[0]!.name = 'value-3';
+    const error = rejection(() => prepareInputs({ value: '7' }, desc));
+    expect(error.names).toEqual(['value']);
+    expect(error.message).toContain('input `value-3` of /W expects a JSON integer');
+    expect(error.message).toContain('the value is "7"');
+    expect(error.message).toContain(`--input value='7'`);
+  });
+
+  it('accepts values of the schema type', () => {
+    const cases: Array<[string, unknown]> = [
+      ['string', 'x'],
+      ['integer', 3],
+      ['number', 2.5],
+      ['boolean', false],
+      ['object', { a: 1 }],
+      ['array', [1, 2]],
+    ];
+    for (const [type, value] of cases) {
+      expect(prepareInputs({ value }, typed({ type })).json, type).toEqual({ value });
+    }
+  });
+
+  it('rejects values of another type', () => {
+    const cases: Array<[string, unknown]> = [
+      ['integer', 2.5],
+      ['integer', '2'],
+      ['number', 'NaN'],
+      ['boolean', 'true'],
+      ['object', [1]],
+      ['object', null],
+      ['array', { a: 1 }],
+      ['string', null],
+    ];
+    for (const [type, value] of cases) {
+      expect(() => prepareInputs({ value }, typed({ type })), `${type} ${JSON.stringify(value)}`).toThrow(
+        `expects a JSON ${type}`,
+      );
+    }
+  });
+
+  it('shows objects by kind only', () => {
+    const secret = { user: 'u', password: 'Pw-Not-Shown' };
+    const error = rejection(() => prepareInputs({ value: secret }, typed({ type: 'string' })));
+    expect(error.message).toContain('the value is a JSON object; give a JSON string');
+    expect(error.message).not.toContain('Pw-Not-Shown');
+
+    const list = rejection(() => prepareInputs({ value: [1, 2] }, typed({ type: 'object' })));
+    expect(list.message).toContain('the value is a JSON array of 2 items');
+  });
+
+  it('cuts long values', () => {
+    const error = rejection(() => prepareInputs({ value: 'x'.repeat(100) }, typed({ type: 'integer' })));
+    expect(error.message).toContain(`the value is "${'x'.repeat(39)}…`);
+    expect(error.message).not.toContain('x'.repeat(41));
+  });
+
+  it('ignores inherited names as types', () => {
+    expect(prepareInputs({ value: 1 }, typed({ type: 'toString' })).json).toEqual({ value: 1 });
+  });
+
+  it('accepts an integer for a number', () => {
+    expect(prepareInputs({ value: 2 }, typed({ type: 'number' })).json).toEqual({ value: 2 });
+  });
+
+  it('accepts legacy Quickform wrappers', () => {
+    expect(prepareInputs({ value: { integer: 2 } }, typed({ type: 'integer' })).json).toEqual({
+      value: { integer: 2 },
+    });
+    expect(prepareInputs({ value: { double: 1.5 } }, typed({ type: 'number' })).json).toEqual({
+      value: { double: 1.5 },
+    });
+    expect(prepareInputs({ value: { string: 'x' } }, typed({ type: 'string' })).json).toEqual({
+      value: { string: 'x' },
+    });
+    expect(() => prepareInputs({ value: { integer: '2' } }, typed({ type: 'integer' }))).toThrow(
+      'expects a JSON integer',
+    );
+    expect(() => prepareInputs({ value: { integer: 2, extra: 1 } }, typed({ type: 'integer' }))).toThrow(
+      'expects a JSON integer',
+    );
+  });
+
+  it('accepts null for a nullable schema', () => {
+    expect(prepareInputs({ value: null }, typed({ type: 'string', nullable: true })).json).toEqual({
+      value: null,
+    });
+  });
+
+  it('skips schemas without a known type', () => {
+    expect(prepareInputs({ value: 42 }, typed({})).json).toEqual({ value: 42 });
+    expect(prepareInputs({ value: 42 }, typed({ type: ['string', 'null'] })).json).toEqual({ value: 42 });
+  });
+
+  it('skips schemas whose example has another type', () => {
+    const schema = { type: 'object', example: 'x' };
+    expect(prepareInputs({ value: 'y' }, typed(schema)).json).toEqual({ value: 'y' });
+  });
+
+  it('skips the check with checkTypes false', () => {
+    const prepared = prepareInputs({ value: 42 }, typed({ type: 'string' }), { checkTypes: false });
+    expect(prepared.json).toEqual({ value: 42 });
+  });
+});
+
 describe('input builders', () => {
   it('builds table JSON', () => {
     expect(tableInput({ customer: 'string', age: 'int' }, [['c-1', 41]])).toEqual({

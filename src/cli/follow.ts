@@ -70,14 +70,20 @@ export async function followJob(
   let discarded = false;
   if (ending.kind !== undefined && shouldDiscard(options.discard, ending.kind)) {
     discarded = await discardQuietly(handle, output);
-  } else if (ending.kind !== undefined) {
-    output.info(
-      `kept job ${handle.id} (--discard ${options.discard}); discard it with \`knimectl discard ${handle.id}\``,
-    );
   }
 
   const status = final ?? handle.lastStatus ?? (await statusQuietly(handle));
   const exitError = failure === undefined ? undefined : exitErrorFor(failure, guard, handle);
+
+  // The hint of a failed job already names the discard command, so the kept line leaves it out.
+  if (ending.kind !== undefined && !shouldDiscard(options.discard, ending.kind)) {
+    const discardHint = `knimectl discard ${handle.id}`;
+    output.info(
+      exitError?.hint?.includes(discardHint) === true
+        ? `kept job ${handle.id} (--discard ${options.discard})`
+        : `kept job ${handle.id} (--discard ${options.discard}); discard it with \`${discardHint}\``,
+    );
+  }
 
   // A failed job's outputValues hold the workflow's template values, not results, so they are left out.
   const document: JobResultDocument = status
@@ -151,8 +157,8 @@ async function cancelQuietly(handle: JobHandle, output: Output): Promise<void> {
 async function discardQuietly(handle: JobHandle, output: Output): Promise<boolean> {
   try {
     const result = await handle.discard();
-    if (result === 'already-gone') output.warn(`job ${handle.id} was already discarded`);
-    else output.info(`discarded job ${handle.id}`);
+    // The library already logs a job that is gone as a warning, so only a discard is reported here.
+    if (result === 'discarded') output.info(`discarded job ${handle.id}`);
     return true;
   } catch (error) {
     output.warn(

@@ -49,16 +49,25 @@ export function tracingFetch(output: Output, base: typeof fetch = fetch): typeof
   };
 }
 
-/** Logger for the library that writes through `output` (debug and info only with `--debug`). */
+/**
+ * Logger for the library that writes through `output` (debug and info only with `--debug`).
+ * Warnings read as sentences: the structured fields are appended as JSON only with `--debug`,
+ * and without it only a `jobId` field is named, as `(job ID)`, when the message lacks it.
+ */
 export function cliLogger(output: Output) {
-  const format = (message: string, fields?: Record<string, unknown>) =>
+  const withFields = (message: string, fields?: Record<string, unknown>) =>
     fields === undefined || Object.keys(fields).length === 0
       ? message
       : `${message} ${JSON.stringify(fields)}`;
+  const sentence = (message: string, fields?: Record<string, unknown>) => {
+    if (output.debugEnabled) return withFields(message, fields);
+    const jobId = fields?.jobId;
+    return typeof jobId === 'string' && !message.includes(jobId) ? `${message} (job ${jobId})` : message;
+  };
   return {
-    debug: (message: string, fields?: Record<string, unknown>) => output.debug(format(message, fields)),
-    info: (message: string, fields?: Record<string, unknown>) => output.debug(format(message, fields)),
-    warn: (message: string, fields?: Record<string, unknown>) => output.warn(format(message, fields)),
-    error: (message: string, fields?: Record<string, unknown>) => output.debug(format(message, fields)),
+    debug: (message: string, fields?: Record<string, unknown>) => output.debug(withFields(message, fields)),
+    info: (message: string, fields?: Record<string, unknown>) => output.debug(withFields(message, fields)),
+    warn: (message: string, fields?: Record<string, unknown>) => output.warn(sentence(message, fields)),
+    error: (message: string, fields?: Record<string, unknown>) => output.debug(withFields(message, fields)),
   };
 }

@@ -89,6 +89,42 @@ describeWithDemo('knimectl job commands', () => {
     expect(again.stderr).toContain('warning:');
   });
 
+  it('warns once discarding a gone job', async () => {
+    const started = await runCli(['start', '/Demo/Hello World', '--input', 'name="Gone"'], { env });
+    const jobId = started.stdout.trim();
+    expect((await runCli(['discard', jobId], { env })).code).toBe(0);
+
+    const again = await runCli(['discard', jobId], { env });
+    expect(again.code).toBe(0);
+    const warnings = again.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(jobId);
+    expect(warnings[0]).not.toContain('{');
+
+    const debug = await runCli(['--debug', 'discard', jobId], { env });
+    expect(debug.stderr).toContain(`{"jobId":"${jobId}"}`);
+  });
+
+  it('prints the discard hint once', async () => {
+    const result = await runCli(['run', '/Demo/Failing Workflow', '--json'], { env });
+    expect(result.code).toBe(1);
+    const { jobId } = JSON.parse(result.stdout) as { jobId: string };
+    expect(result.stderr).toContain(`kept job ${jobId} (--discard on-success)`);
+    expect(result.stderr.split(`knimectl discard ${jobId}`)).toHaveLength(2);
+    await runCli(['discard', jobId], { env });
+  });
+
+  it('exits 8 on a number for a string input', async () => {
+    const created = simulator.simulator.stats.jobsCreated;
+    const result = await runCli(['run', '/Demo/Hello World', '--input', 'name=42'], { env });
+    expect(result.code).toBe(8);
+    expect(result.stderr).toContain('input `name` of /Demo/Hello World expects a JSON string');
+    expect(result.stderr).toContain('the value is 42');
+    expect(result.stderr).toContain(`--input name='"42"'`);
+    expect(result.stdout).toBe('');
+    expect(simulator.simulator.stats.jobsCreated).toBe(created);
+  });
+
   it('starts asynchronously', async () => {
     const started = await runCli(['start', '/Demo/Slow Job', '--async', '--json'], { env });
     expect(started.code).toBe(0);
@@ -115,22 +151,14 @@ describeWithDemo('knimectl job commands', () => {
   });
 
   it('exits 8 when the server rejects an input', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'knimectl-files-'));
-    writeFileSync(join(folder, 'lines.csv'), 'a,b\n');
+    // A JSON object passes the local type check, so only the server finds the missing table-data.
     const result = await runCli(
-      [
-        'run',
-        '/Demo/File Convert',
-        '--input',
-        'line-count-3="many"',
-        '--file',
-        `file-upload=@${join(folder, 'lines.csv')}`,
-      ],
+      ['run', '/Demo/Sales Report', '--input', 'sales={"rows":[]}', '--input', 'region="EMEA"'],
       { env },
     );
     expect(result.code).toBe(8);
     expect(result.stderr).toContain('HTTP 400');
-    expect(result.stderr).toContain('line-count-3');
+    expect(result.stderr).toContain('"table-data" is required');
   });
 
   it('uploads and downloads files', async () => {

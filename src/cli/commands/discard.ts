@@ -10,8 +10,8 @@ export default async function discard({ args, options, output }: CommandContext)
 
   try {
     const result = await client.getJob(jobId).discard();
-    if (result === 'already-gone') output.warn(`job ${jobId} no longer exists (already discarded)`);
-    else output.info(`discarded job ${jobId}`);
+    // The library already logs a job that is gone as a warning, so only a discard is reported here.
+    if (result === 'discarded') output.info(`discarded job ${jobId}`);
   } catch (error) {
     throw toExitError(error);
   }

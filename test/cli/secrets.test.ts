@@ -172,6 +172,8 @@ describe('knimectl simulator command', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('users: bob');
     expect(result.stdout + result.stderr).not.toContain(password);
+    expect(result.stderr).toContain('stopping the simulator');
+    expect(result.stderr).not.toContain('SIGTERM');
   });
 
   it('exits 2 on a malformed user', async () => {

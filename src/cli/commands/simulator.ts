@@ -102,11 +102,11 @@ export default async function simulator({ options, output }: CommandContext): Pr
     );
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
-  output.info(`${signal} received: stopping the simulator`);
+  output.info('stopping the simulator');
   await running.close();
   return ExitCode.ok;
 }

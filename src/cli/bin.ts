@@ -5,6 +5,14 @@
  */
 const args = process.argv.slice(2);
 
+// A reader that closes the pipe early (`knimectl --help | head -1`) no longer wants the output.
+// Node reports that as an EPIPE error on stdout instead of ending the process, so end it here
+// quietly rather than crash with an unhandled error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { packageVersion } = await import('./version.js');
   process.stdout.write(`${packageVersion()}\n`);

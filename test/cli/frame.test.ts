@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { repoDir } from '../support/fixtures.js';
-import { runCli } from './helpers.js';
+import { binPath, runCli } from './helpers.js';
 
 const version = (JSON.parse(readFileSync(`${repoDir}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -109,6 +110,20 @@ describe('knimectl frame', () => {
     const traced = await runCli(['ls', '--server', server, '--retries', '0', '--debug']);
     expect(traced.code).toBe(7);
     expect(traced.stderr).toMatch(/^\s+at /m);
+  });
+
+  it('ends quietly when the reader closes stdout', async () => {
+    const child = spawn(process.execPath, [binPath, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) =>
+      child.on('close', (exitCode) => resolve(exitCode)),
+    );
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('prints bash completion', async () => {

@@ -80,9 +80,11 @@ export { clientFromBackend, createClient, createTransport, type Transport } from
 export type { ClientOptions } from './job/client-options.js';
 export {
   blobInput,
+  checkInputType,
   closestName,
   credentialsInput,
   fileInput,
+  type PrepareInputsOptions,
   prepareInputs,
   rowInput,
   type TableColumnType,

@@ -20,6 +20,13 @@ export interface StartOptions extends CallOptions {
    * @default true
    */
   validateInputs?: boolean;
+  /**
+   * With `validateInputs`, also check each value's JSON type against the type the workflow
+   * publishes (a string for a string input, and so on). Turn it off for a workflow whose published
+   * example does not show the type it accepts.
+   * @default true
+   */
+  checkInputTypes?: boolean;
   /** Description to check against, when the caller already has one (saves a request). */
   description?: WorkflowDescription;
   /**

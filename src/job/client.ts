@@ -230,7 +230,7 @@ class Client implements KnimeClient {
     const description =
       options.description ??
       (options.validateInputs === false ? undefined : await this.describeWorkflow(workflow, options));
-    const prepared = prepareInputs(inputs, description);
+    const prepared = prepareInputs(inputs, description, { checkTypes: options.checkInputTypes !== false });
 
     const created = await backend.createJob(workflow, options);
     const handle = new RemoteJobHandle(this.#context, created.id, {
@@ -366,7 +366,7 @@ class Client implements KnimeClient {
     const description =
       options.description ??
       (options.validateInputs === false ? undefined : await this.describeWorkflow(workflow, options));
-    const prepared = prepareInputs(inputs, description);
+    const prepared = prepareInputs(inputs, description, { checkTypes: options.checkInputTypes !== false });
     const job = await this.backend.executeOnce(workflow, prepared, {
       mode: options.mode ?? 'execution',
       timeoutMs: options.timeoutMs ?? 60_000,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/index.js';
+import { createClient } from '../../src/index.js';
 import {
   blobInput,
   closestName,
@@ -12,7 +13,9 @@ import {
   tableInput,
 } from '../../src/job/inputs.js';
 import type { WorkflowDescription } from '../../src/job/types.js';
+import { createServerSimulator } from '../../src/simulator/index.js';
 import { simulatedServer } from '../library/simulator.js';
+import { repoDir } from '../support/fixtures.js';
 
 function description(inputs: string[], files: string[] = []): WorkflowDescription {
   const parameter = (name: string) => ({
@@ -257,6 +260,20 @@ describe('inputs against the simulator', () => {
     expect((error as Error).message).toContain('has no input `nme`; did you mean `name`?');
     expect(requests.some((request) => request.startsWith('POST'))).toBe(false);
     expect(simulator.stats.jobsCreated).toBe(0);
+  });
+
+  it('checks value types unless turned off', async () => {
+    const simulator = await createServerSimulator({ workspace: join(repoDir, 'demo', 'workspace') });
+    const client = createClient({ url: simulator.baseUrl, fetch: simulator.fetch });
+
+    const error = await client.start('/Demo/Hello World', { name: 42 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toContain('expects a JSON string');
+    expect(simulator.stats.jobsCreated).toBe(0);
+
+    const handle = await client.start('/Demo/Hello World', { name: 42 }, { checkInputTypes: false });
+    expect(simulator.stats.jobsCreated).toBe(1);
+    await handle.discard();
   });
 
   it('sends short names of duplicated parameters as their published names', async () => {

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServerSimulator } from '../../src/simulator/index.js';
-import { runCli } from './helpers.js';
+import { binPath, runCli } from './helpers.js';
 import { demoWorkspace, demoWorkspaceExists, startSimulator, testUser } from './support/simulator.js';
 
 const pipelineText = `
@@ -64,7 +65,17 @@ describeWithDemo('knimectl pipeline', () => {
     expect(result.stderr).toContain('step greet');
     expect(result.code).toBe(0);
 
-    const document = JSON.parse(result.stdout);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0].type).toBe('run-started');
+    expect(lines.filter((line) => line.type === 'step-ended').map((line) => line.step)).toEqual([
+      'greet',
+      'show',
+    ]);
+    const document = lines.at(-1);
+    expect(document.type).toBe('run-result');
     expect(document.outcome).toBe('succeeded');
     expect(document.steps.map((step: { name: string }) => step.name)).toEqual(['greet', 'show']);
     expect(result.stdout + result.stderr).not.toContain(testUser.password);
@@ -82,7 +93,42 @@ describeWithDemo('knimectl pipeline', () => {
   it('exits 3 without the password', async () => {
     const result = await cli(['pipeline', 'run', 'pipeline.yaml', '--param', 'who=NoPassword', '--json']);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).steps[0].error).toContain('401');
+    const document = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
+    expect(document.steps[0].error).toContain('401');
+  });
+
+  it('prints the run id first without --json', async () => {
+    const result = await cli(['pipeline', 'run', 'pipeline.yaml', '--param', 'who=Plain', '--rerun'], {
+      KNIMECTL_PASSWORD_DEMO: testUser.password,
+    });
+    expect(result.code).toBe(0);
+    const [first, ...steps] = result.stdout.trim().split('\n');
+    expect(first).toMatch(/^run\t\S+\tsucceeded$/);
+    expect(steps).toEqual(['greet\tsucceeded', 'show\tsucceeded']);
+    expect(result.stderr).not.toContain('\u001b[');
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('shows live step lines on a TTY', async () => {
+    writeFileSync(
+      join(folder, 'slow.yaml'),
+      'name: slow\nsteps:\n  nap:\n    kind: command\n    with:\n      command: [sleep, "2.5"]\n',
+    );
+    const command = `cd "${folder}" && "${process.execPath}" "${binPath}" pipeline run slow.yaml`;
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], {
+        env: { PATH: process.env.PATH ?? '', HOME: home, TERM: 'xterm' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+    });
+    expect(output).toMatch(/ {2}nap running \d+s \(local \d+\)/);
+    expect(output).toContain('\u001b[1A\u001b[0J');
+    expect(output).toContain('step nap succeeded');
   });
 
   it('validates a file', async () => {

@@ -4,9 +4,9 @@ import { parseDuration } from '../duration.js';
 import { toExitError } from '../error-map.js';
 import { CliExitError, ExitCode } from '../exit.js';
 import { pipelineConnections } from '../pipeline-connections.js';
+import { PipelineProgress } from '../pipeline-progress.js';
 import { printJson, resultFormat } from '../print.js';
 import { InterruptGuard } from '../signals.js';
-import type { Output } from '../terminal.js';
 
 /** `knimectl pipeline run FILE` and `knimectl pipeline resume RUN_ID`. */
 export default async function pipelineRun({
@@ -26,13 +26,14 @@ export default async function pipelineRun({
       `invalid --max-parallel "${String(options.maxParallel)}": expected a whole number of 1 or more`,
     );
   }
+  const progress = new PipelineProgress(output, format === 'json');
   const runner = {
     ...(typeof options.ledger === 'string' ? { ledgerPath: options.ledger } : {}),
     maxParallel,
     pollIntervalMs: parseDuration(String(options.pollInterval ?? '5s'), '--poll-interval'),
     connections: pipelineConnections(output),
     env: output.terminal.env,
-    onEvent: (event: PipelineEvent) => printEvent(event, output),
+    onEvent: (event: PipelineEvent) => progress.onEvent(event),
   };
 
   const guard = new InterruptGuard(output, () => 'the pipeline run');
@@ -56,11 +57,14 @@ export default async function pipelineRun({
   } catch (error) {
     throw pipelineError(error, pipeline.exitCodeForError(error));
   } finally {
+    progress.stop();
     guard.dispose();
   }
 
-  if (format === 'json') printJson(result, output);
+  // With --json, stdout is NDJSON: the runner's events, then this result as the last line.
+  if (format === 'json') printJson({ type: 'run-result', ...result }, output);
   else {
+    output.out(`run\t${result.runId}\t${result.outcome}\n`);
     for (const step of result.steps) {
       output.out(`${step.name}\t${step.state}${step.error ? `\t${step.error}` : ''}\n`);
     }
@@ -85,34 +89,4 @@ export function pipelineError(error: unknown, usageCode: number | undefined): Cl
     return new CliExitError(ExitCode.usage, (error as Error).message, undefined, { cause: error });
   }
   return toExitError(error);
-}
-
-function printEvent(event: PipelineEvent, output: Output): void {
-  switch (event.type) {
-    case 'run-started':
-      output.info(`run ${event.runId} of ${event.pipeline} ${event.resumed ? 'resumed' : 'started'}`);
-      break;
-    case 'step-started':
-      output.info(
-        `step ${event.step} started (attempt ${event.attempt}, ${event.remoteSystem} ${event.remoteId})`,
-      );
-      break;
-    case 'step-attached':
-      output.info(`step ${event.step} attached to ${event.remoteSystem} ${event.remoteId}`);
-      break;
-    case 'step-retrying':
-      output.info(`step ${event.step} retrying in ${event.delayMs}ms: ${event.error}`);
-      break;
-    case 'step-skipped':
-      output.info(`step ${event.step} skipped: ${event.reason}`);
-      break;
-    case 'step-ended':
-      output.info(`step ${event.step} ${event.outcome}${event.error ? `: ${event.error}` : ''}`);
-      break;
-    case 'run-ended':
-      output.info(`run ${event.runId} ${event.outcome}`);
-      break;
-    default:
-      output.debug(`pipeline event ${JSON.stringify(event)}`);
-  }
 }

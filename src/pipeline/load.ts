@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { visit } from 'yaml';
 import type { z } from 'zod';
 import { DependencyGraph, findCycles } from './dag.js';
 import { parseDuration } from './duration.js';
@@ -266,6 +267,27 @@ function callsStatusFunction(expr: Expr): boolean {
 const SUCCESS_CALL: Expr = { type: 'call', name: 'success', args: [], offset: 0 };
 
 /**
+ * Converts the YAML document to plain data. The parser reports an unresolved alias and an alias
+ * that expands too far (a resource exhaustion attempt) only here, as a plain error, so it is turned
+ * into a {@link PipelineFileError} at the first alias of the file.
+ */
+function documentData(source: SourceFile): unknown {
+  try {
+    return source.document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    let offset = 0;
+    visit(source.document, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PipelineFileError([source.issueAt(offset, `invalid YAML alias: ${reason}`)]);
+  }
+}
+
+/**
  * Parses and checks pipeline text. Throws {@link PipelineFileError} with every problem found.
  * `file` is used in positions and as the default pipeline name.
  */
@@ -281,7 +303,7 @@ export function parsePipeline(text: string, file: string): Pipeline {
   );
   if (issues.length > 0) throw new PipelineFileError(sortIssues(issues));
 
-  const data: unknown = source.document.toJS({ maxAliasCount: 100 });
+  const data = documentData(source);
   const base = pipelineBaseSchema.safeParse(data);
   let file0: z.infer<typeof pipelineBaseSchema>;
   if (base.success) {

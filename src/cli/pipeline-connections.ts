@@ -14,8 +14,8 @@ export function passwordVariable(name: string): string {
 
 /**
  * Returns the `connections` resolver of the pipeline runner: a step's `connection` names a
- * profile, and the profile's keys decide the client (`server`: KNIME, `alteryx`: Alteryx Server,
- * `oozie`: Oozie). Clients are created once per name. Unlike single commands, pipelines ignore
+ * profile, and the profile's keys decide the client (`server`: KNIME Server, `hub`: KNIME Business
+ * Hub, `alteryx`: Alteryx Server, `oozie`: Oozie). Clients are created once per name. Unlike single commands, pipelines ignore
  * KNIME_SERVER_URL and KNIME_USER, because one pipeline may use several servers.
  */
 export function pipelineConnections(output: Output): (name: string) => Promise<unknown> {
@@ -67,6 +67,19 @@ async function createConnection(name: string, output: Output): Promise<unknown> 
   if (profile.server !== undefined) {
     return createKnimeClient(
       { url: profile.server, user: profile.user, password, caFile: profile.caFile },
+      output,
+    );
+  }
+  if (profile.hub !== undefined) {
+    // On a Hub the user is an application password id; the profile may name it either way.
+    return createKnimeClient(
+      {
+        url: profile.hub,
+        kind: 'hub',
+        user: profile.appPasswordId ?? profile.user,
+        password,
+        caFile: profile.caFile,
+      },
       output,
     );
   }

@@ -353,4 +353,31 @@ describe('knimectl hub commands', () => {
       expect(result.stdout).toContain('json-input');
     });
   });
+
+  describe('pipelines', () => {
+    it('runs a knime step on a Hub profile', async () => {
+      const home = freshHome();
+      const folder = mkdtempSync(join(tmpdir(), 'knimectl-hub-pipe-'));
+      mkdirSync(join(home, '.config', 'knimectl'), { recursive: true, mode: 0o700 });
+      writeFileSync(
+        join(home, '.config', 'knimectl', 'config.json'),
+        JSON.stringify({ profiles: { hub: { hub: running.url, appPasswordId: ALICE_PASSWORD.pwId } } }),
+        { mode: 0o600 },
+      );
+      writeFileSync(
+        join(folder, 'pipeline.yaml'),
+        `name: hub-greeting\nsteps:\n  greet:\n    kind: knime\n    with:\n      connection: hub\n      workflow: ${greeter}\n      inputs: { json-input: { name: Pipe } }\n`,
+      );
+
+      const result = await runCli(['pipeline', 'run', 'pipeline.yaml', '--json'], {
+        env: { HOME: home, KNIMECTL_PASSWORD_HUB: ALICE_PASSWORD.password },
+        cwd: folder,
+      });
+      expect(result.stderr).not.toContain(ALICE_PASSWORD.password);
+      expect(result.code).toBe(0);
+      const document = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
+      expect(document.outcome).toBe('succeeded');
+      expect(document.steps[0].outputs['json-output']).toBe('Hello, Pipe!');
+    });
+  });
 });

@@ -41,7 +41,7 @@ export interface UnknownQuestion {
 /**
  * Answers or options that do not fit the workflow: missing answers, unknown question names, values
  * outside a list, a workflow that cannot run, or an HTTP 400 with `modelState`. Thrown by
- * `prepareJob` and `queueJob` before anything is queued, and for HTTP 400, 409 and 422 answers.
+ * `prepareJob` and `queueJob` before anything is queued, and for HTTP 400, 409 and 422 responses.
  */
 export class AlteryxInvalidInputError extends InvalidInputError {
   /** Questions without a default that got no answer. */
@@ -109,7 +109,9 @@ export class AlteryxJobFailedError extends JobFailedError {
 
 // NOTE: message status numbers are undocumented; 3 = error and 2 = warning follow the simulator.
 function toNodeMessage(message: AlteryxJobMessage): NodeMessage {
-  const messageType = message.status === 3 ? 'ERROR' : message.status === 2 ? 'WARNING' : 'INFO';
+  let messageType = 'INFO';
+  if (message.status === 3) messageType = 'ERROR';
+  else if (message.status === 2) messageType = 'WARNING';
   return { node: `tool ${message.toolId}`, messageType, message: message.text };
 }
 

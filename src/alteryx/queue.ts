@@ -11,7 +11,7 @@ import {
 import type { AlteryxHttp } from './http.js';
 import { type AlteryxJob, parseJob } from './wire.js';
 
-/** How a lost queue response is checked. */
+/** Settings of the check after a lost queue response. */
 export interface ReconcileSettings {
   /** Number of job-list checks before the request counts as not received. */
   checks: number;
@@ -20,7 +20,7 @@ export interface ReconcileSettings {
   signal: AbortSignal | undefined;
 }
 
-/** A 2xx answer to a queue request whose body is not a job: the server accepted the request. */
+/** A 2xx response to a queue request whose body is not a job, so the server accepted the request. */
 class UnreadableQueueResponse extends ProtocolError {}
 
 function parseQueuedJob(body: unknown): AlteryxJob {

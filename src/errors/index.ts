@@ -87,7 +87,7 @@ export class NotFoundError extends KnimeError {
 /**
  * The request or its inputs are invalid. Thrown before anything is created when inputs do not
  * match the workflow's description (unknown, duplicate or missing names, files for JSON
- * parameters), for invalid client options, and for HTTP 400, 409, 413 and 422 answers.
+ * parameters), for invalid client options, and for HTTP 400, 409, 413 and 422 responses.
  */
 export class InvalidInputError extends KnimeError {
   override readonly code = 'invalid-input';
@@ -141,7 +141,7 @@ export class JobFailedError extends KnimeError {
   }
 }
 
-/** Which clock ran out. */
+/** Name of the clock that ran out. */
 export type TimeoutClock = 'request' | 'load' | 'execution' | 'no-progress' | 'cancel' | 'deadline';
 
 /**
@@ -195,8 +195,8 @@ export class NetworkError extends KnimeError {
 }
 
 /**
- * The server answered with 5xx, 408 or 429 and the retries (for idempotent requests) ran out, or a
- * job-creating request got such an answer. Thrown by every request. Retry later or ask the server
+ * The server responded with 5xx, 408 or 429 and the retries (for idempotent requests) ran out, or a
+ * job-creating request got such a response. Thrown by every request. Retry later or ask the server
  * administrator.
  */
 export class ServerError extends KnimeError {
@@ -204,7 +204,7 @@ export class ServerError extends KnimeError {
 }
 
 /**
- * The server answered in a way the client cannot use: an HTML page where JSON was expected, a
+ * The server sent a response the client cannot use: an HTML page where JSON was expected, a
  * URL that did not answer like a KNIME Server REST API, a job without a `state` field, a 201 without
  * a job id, a 4xx status other than 400, 401, 403, 404, 408, 409, 410, 413, 422 and 429 (such as
  * 405 or 418). Thrown by requests and response parsers. Check the server URL, or report a bug.
@@ -213,7 +213,7 @@ export class ProtocolError extends KnimeError {
   override readonly code = 'protocol';
 }
 
-/** Whether `error` is one of the library's errors. */
+/** Checks whether `error` is one of the library's errors. */
 export function isKnimeError(error: unknown): error is KnimeError {
   return error instanceof KnimeError;
 }

@@ -61,7 +61,7 @@ export function credentialsInput(
 }
 
 /**
- * A file for a Container Input (File) parameter, streamed from disk as a multipart part.
+ * Builds a file for a Container Input (File) parameter, streamed from disk as a multipart part.
  * @param options.contentType @default application/octet-stream
  */
 export function fileInput(
@@ -76,7 +76,7 @@ export function fileInput(
   };
 }
 
-/** A file for a Container Input (File) parameter, from memory. */
+/** Builds a file for a Container Input (File) parameter from memory. */
 export function blobInput(blob: Blob, options: { contentType?: string; filename?: string } = {}): FileInput {
   return { kind: 'file', blob, filename: options.filename, contentType: options.contentType ?? blob.type };
 }
@@ -264,7 +264,7 @@ function isLegacyWrapper(value: unknown, type: SchemaType): boolean {
   return keys.includes(key) && matchesType(inner, type);
 }
 
-/** A way to write `value` as `type` on the command line, for the error's fix. */
+/** Returns `value` written as `type` on the command line, for the fix in the error message. */
 function suggestedValue(value: unknown, type: SchemaType): string | undefined {
   if (type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
     return JSON.stringify(String(value));

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { seededRandom } from './random.js';
 
 /**
- * Response header that tells the transport adapters to drop the connection instead of sending the
+ * Response header that makes the transport adapters drop the connection instead of sending the
  * response. In-process fetch rejects like a reset socket; the loopback server destroys the socket.
  */
 export const RESET_MARKER_HEADER = 'x-simulator-reset-connection';
 
 /**
- * Response header that tells the adapters to cut the body after this many bytes, as a connection
+ * Response header that makes the adapters cut the body after this many bytes, as a connection
  * that breaks during a download does.
  */
 export const TRUNCATE_MARKER_HEADER = 'x-simulator-truncate-after';

@@ -12,11 +12,11 @@ import { EngineStats } from './stats.js';
 export interface EngineOptions {
   /** State of a job once loading ended. @default 'IDLE' */
   readyState: 'IDLE' | 'CONFIGURED';
-  /** What discarding an executing job does. @default 'cancel-then-remove' */
+  /** Behaviour when an executing job is discarded. @default 'cancel-then-remove' */
   discardExecuting: 'cancel-then-remove' | 'reject';
-  /** What executing an already executed job without `reset=true` does. @default 'reject' */
+  /** Behaviour when an executed job is executed again without `reset=true`. @default 'reject' */
   executeWithoutReset: 'reject' | 'ignore';
-  /** What using a swapped job does: load it back silently, or reject until it is loaded. @default 'reload' */
+  /** Behaviour when a swapped job is used: load it back silently, or reject until it is loaded. @default 'reload' */
   swappedJobs: 'reload' | 'reject';
   /** Check each input value's JSON shape against its node kind. @default true */
   checkValueShapes: boolean;
@@ -130,7 +130,7 @@ interface Job {
 }
 
 /**
- * Jobs of a simulated KNIME Server, driven by a {@link SimClock}. It knows nothing about HTTP, so
+ * Jobs of a simulated KNIME Server, driven by a {@link SimClock}. It does not depend on HTTP, so
  * other simulators can reuse it.
  *
  * Lifecycle: {@link createJob} → `LOADING` for the sidecar's `loadMs` → `IDLE` (or `CONFIGURED`),

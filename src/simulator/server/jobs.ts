@@ -99,7 +99,7 @@ export function registerJobRoutes(rest: Hono<ServerEnv>, parts: ServerParts): vo
 }
 
 /**
- * The job `id` if the user may see it.
+ * Returns the job `id` if the user may see it.
  *
  * @throws {HttpError} 404 for an unknown job, 403 for another user's job while jobs are private.
  */
@@ -112,7 +112,7 @@ function visibleJob(c: ServerContext, parts: ServerParts, id: string): JobSnapsh
   return job;
 }
 
-/** The resource name after `/output-resources/`, percent-decoded once from the raw URL. */
+/** Returns the resource name after `/output-resources/`, percent-decoded once from the raw URL. */
 function resourceNameOf(c: ServerContext): string {
   const path = new URL(c.req.url).pathname;
   const marker = '/output-resources/';
@@ -125,8 +125,8 @@ function resourceNameOf(c: ServerContext): string {
 }
 
 /**
- * The simulator's own workflow summary: the job's state and the workflow's input and output nodes.
- * KNIME's real summary lists every node with its settings; its exact schema is not public.
+ * Builds the simulator's own workflow summary: the job's state and the workflow's input and output
+ * nodes. KNIME's real summary lists every node with its settings, but its exact schema is not public.
  */
 function workflowSummary(
   parts: ServerParts,
